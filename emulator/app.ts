@@ -1,0 +1,128 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { type EmulatorEnv, resolveCaller, resolveProject } from './auth.ts';
+import type { EmulatorContext } from './context.ts';
+import { APPWRITE_VERSION, AppwriteError } from './errors.ts';
+import { readParams, v, validate } from './params.ts';
+import { accountRoutes } from './routes/account.ts';
+import { consoleRoutes, oauthCallback, oauthRoutes, providerRoutes } from './routes/oauth.ts';
+import { tablesRoutes } from './routes/tablesdb.ts';
+import { usersRoutes } from './routes/users.ts';
+
+const CORS_ALLOW_HEADERS = [
+  'Origin', 'Cookie', 'Set-Cookie', 'X-Requested-With', 'Content-Type', 'Access-Control-Allow-Origin',
+  'Access-Control-Request-Headers', 'Accept', 'X-Appwrite-Project', 'X-Appwrite-Key', 'X-Appwrite-Locale',
+  'X-Appwrite-Mode', 'X-Appwrite-JWT', 'X-Appwrite-Response-Format', 'X-Appwrite-Timeout', 'X-SDK-Version',
+  'X-SDK-Name', 'X-SDK-Language', 'X-SDK-Platform', 'X-SDK-GraphQL', 'X-Appwrite-ID', 'X-Appwrite-Timestamp',
+  'Content-Range', 'Range', 'Cache-Control', 'Expires', 'Pragma', 'X-Appwrite-Session', 'X-Fallback-Cookies',
+  'X-Forwarded-For', 'X-Forwarded-User-Agent',
+].join(', ');
+
+const isPlatform = (emulator: EmulatorContext, origin: string | undefined): boolean => {
+  if (!origin || !URL.canParse(origin)) return false;
+  const { hostname } = new URL(origin);
+  return [...emulator.state.projects.values()].some((project) => project.platforms.includes(hostname));
+};
+
+/** Errors on OAuth2 browser routes are HTML pages, as Appwrite renders them for its `error`-labelled routes. */
+const wantsHtml = (c: Context) => /\/oauth2\//.test(new URL(c.req.url).pathname);
+
+const errorPage = (error: AppwriteError) => html`<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8" /><title>Error ${error.code}</title></head>
+  <body>
+    <h1>Error ${error.code}</h1>
+    <p>${error.message}</p>
+    <p>Type: <code>${error.type}</code></p>
+  </body>
+</html>`;
+
+/** Appwrite's error response: JSON `{message, code, type, version}` (HTML on OAuth2 routes), no caching. */
+const renderError = (c: Context, error: AppwriteError): Response | Promise<Response> => {
+  c.header('Cache-Control', 'no-cache, no-store, must-revalidate');
+  c.header('Expires', '0');
+  c.header('Pragma', 'no-cache');
+  const status = error.code as 400;
+  return wantsHtml(c) ? c.html(errorPage(error), status) : c.json(error.toJSON(), status);
+};
+
+/**
+ * The emulator's Hono app: Appwrite's REST API under `/v1`, the built-in OAuth2 provider and a
+ * small control API under `/_emulator`. All state comes from `emulator`; nothing is global.
+ */
+export const createEmulatorApp = (emulator: EmulatorContext): Hono<EmulatorEnv> => {
+  const app = new Hono<EmulatorEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('emulator', emulator);
+    await next();
+  });
+
+  // Headers Appwrite sends on every API response (contract §3.5).
+  app.use('/v1/*', async (c, next) => {
+    const origin = c.req.header('origin');
+    c.header('Server', 'Appwrite');
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+    c.header('Access-Control-Allow-Headers', CORS_ALLOW_HEADERS);
+    c.header('Access-Control-Expose-Headers', 'X-Appwrite-Session, X-Fallback-Cookies');
+    c.header('Access-Control-Allow-Origin', isPlatform(emulator, origin) && origin ? origin : 'http://localhost');
+    c.header('Access-Control-Allow-Credentials', 'true');
+    if (new URL(c.req.url).protocol === 'https:') c.header('Strict-Transport-Security', 'max-age=10886400');
+    await next();
+  });
+  app.options('/v1/*', (c) => c.body(null, 204));
+
+  app.get('/v1/health/version', (c) => c.json({ version: APPWRITE_VERSION }));
+  app.on(['GET', 'POST'], '/v1/account/sessions/oauth2/callback/:provider/:projectId', oauthCallback);
+
+  app.use('/v1/*', resolveProject);
+  // Origin check (contract §3.6): browsers on unregistered origins may not write without a key.
+  app.use('/v1/*', async (c, next) => {
+    const origin = c.req.header('origin') || c.req.header('referer');
+    const writes = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(c.req.method);
+    if (origin && writes && !c.req.header('x-appwrite-key')) {
+      const hostname = URL.canParse(origin) ? new URL(origin).hostname : '';
+      if (!c.var.project.platforms.includes(hostname)) throw new AppwriteError('general_unknown_origin');
+    }
+    await next();
+  });
+  app.use('/v1/*', resolveCaller);
+
+  app.route('/v1', accountRoutes);
+  app.route('/v1', oauthRoutes);
+  app.route('/v1', usersRoutes);
+  app.route('/v1', tablesRoutes);
+  app.route('/_emulator', providerRoutes);
+  app.route('/console', consoleRoutes);
+
+  // Control API for tests and scripts. It needs a valid API key of a project, so a web page
+  // cannot drive it cross-site (the header forces a CORS preflight, which is not answered).
+  const control = new Hono<EmulatorEnv>();
+  control.use('*', resolveProject, resolveCaller, async (c, next) => {
+    if (c.var.caller.kind !== 'key') throw new AppwriteError('user_unauthorized');
+    await next();
+  });
+  control.get('/clock', (c) => c.json({ now: new Date(emulator.clock.now()).toISOString() }));
+  control.post('/clock', async (c) => {
+    const { advance } = validate(await readParams(c), { advance: { schema: v.range(-31_536_000, 31_536_000) } });
+    emulator.clock.advance(advance);
+    return c.json({ now: new Date(emulator.clock.now()).toISOString() });
+  });
+  control.post('/reset', async (c) => {
+    await emulator.reset();
+    return c.body(null, 204);
+  });
+  app.route('/_emulator', control);
+
+  app.notFound((c) => renderError(c, new AppwriteError('general_route_not_found')));
+  app.onError((error, c) => {
+    if (error instanceof AppwriteError) return renderError(c, error);
+    // Log the failure for the developer, never request data (it may hold credentials).
+    console.error(`[emulator] ${c.req.method} ${new URL(c.req.url).pathname} failed:`, error);
+    return renderError(c, new AppwriteError('general_unknown', 'Server Error'));
+  });
+
+  return app;
+};

@@ -1,0 +1,67 @@
+/**
+ * `npm run emulator -- [--port 8788] [--https] [--seed FILE] [--no-rate-limits]`
+ * Starts the Appwrite emulator on 127.0.0.1 and prints how to connect to it.
+ */
+import { parseArgs } from 'node:util';
+import { type Seed, loadSeedFile } from './seed.ts';
+import { startEmulator } from './server.ts';
+
+const usage = `Usage: npm run emulator -- [--port 8788] [--https] [--seed FILE] [--no-rate-limits]
+  --port N           port on 127.0.0.1 (default: $EMULATOR_PORT or 8788; 0 picks a free one)
+  --https            serve TLS with a local CA generated at start (its PEM path is printed)
+  --seed FILE        load this seed (JSON) instead of the demo project
+  --no-rate-limits   do not enforce Appwrite's rate limits (for load tests)`;
+
+const main = async (): Promise<void> => {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      https: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      'no-rate-limits': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const portText = values.port ?? process.env.EMULATOR_PORT ?? '8788';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${portText}`);
+  const seed: Seed | undefined = values.seed ? await loadSeedFile(values.seed) : undefined;
+  const emulator = await startEmulator({ port, https: values.https, seed, rateLimits: !values['no-rate-limits'] });
+
+  const [project] = emulator.context.state.projects.values();
+  const lines = [
+    `Appwrite emulator (API 1.9) listening on ${emulator.origin}`,
+    `  endpoint:   ${emulator.endpoint}`,
+    `  project:    ${project?.id ?? '(none)'}`,
+  ];
+  // The demo key is public knowledge; a custom seed's keys are not printed.
+  if (!seed) lines.push('  API key:    demo-api-key', '  users:      user-a@example.com / password-a (also user-b, user-c)');
+  if (emulator.caCertPath) {
+    lines.push(
+      `  CA cert:    ${emulator.caCertPath}`,
+      `  trust it:   NODE_EXTRA_CA_CERTS=${emulator.caCertPath} (Node)  SSL_CERT_FILE=${emulator.caCertPath} (workerd)`,
+    );
+  }
+  if (values['no-rate-limits']) lines.push('  rate limits: off');
+  console.log(lines.join('\n'));
+
+  const shutdown = () => {
+    emulator.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  console.error(usage);
+  process.exit(1);
+});

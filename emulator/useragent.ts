@@ -1,0 +1,69 @@
+import { createRequire } from 'node:module';
+
+/** The part of node-device-detector's result the emulator reads (fields may be absent). */
+interface Detection {
+  os: { name?: string; short_name?: string; version?: string };
+  client: { type?: string; name?: string; short_name?: string; version?: string; engine?: string; engine_version?: string };
+  device: { type?: string; brand?: string; model?: string };
+}
+interface Detector {
+  detect(userAgent: string): Detection;
+}
+
+// The package is CommonJS (`module.exports = DeviceDetector`) while its typings declare an ES
+// default export, which TypeScript's nodenext resolution cannot reconcile; load it with require().
+const DeviceDetector = createRequire(import.meta.url)('node-device-detector') as new (
+  options: Record<string, boolean>,
+) => Detector;
+
+/** The session fields Appwrite derives from a user agent (Matomo device-detector codes). */
+export interface UserAgentInfo {
+  userAgent: string;
+  osCode: string;
+  osName: string;
+  osVersion: string;
+  clientType: string;
+  clientCode: string;
+  clientName: string;
+  clientVersion: string;
+  clientEngine: string;
+  clientEngineVersion: string;
+  deviceName: string;
+  deviceBrand: string;
+  deviceModel: string;
+}
+
+// node-device-detector is a port of the Matomo detector Appwrite uses, so codes such as
+// `CH`/`CM` and `WIN` match real sessions. Parsing an unknown agent costs ~15 ms, hence the cache.
+let detector: Detector | undefined;
+const cache = new Map<string, UserAgentInfo>();
+const CACHE_LIMIT = 500;
+
+/** Parses a user agent into Appwrite's session fields; empty strings where nothing is known. */
+export const parseUserAgent = (userAgent: string): UserAgentInfo => {
+  const cached = cache.get(userAgent);
+  if (cached) return cached;
+  detector ??= new DeviceDetector({ deviceIndexes: true, clientIndexes: true, osIndexes: true });
+  const { os, client, device } = detector.detect(userAgent);
+  const info: UserAgentInfo = {
+    userAgent,
+    osCode: os.short_name ?? '',
+    osName: os.name ?? '',
+    osVersion: os.version ?? '',
+    clientType: client.type ?? '',
+    clientCode: client.short_name ?? '',
+    clientName: client.name ?? '',
+    clientVersion: client.version ?? '',
+    clientEngine: client.engine ?? '',
+    clientEngineVersion: client.engine_version ?? '',
+    deviceName: device.type ?? '',
+    deviceBrand: device.brand ?? '',
+    deviceModel: device.model ?? '',
+  };
+  if (cache.size >= CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(userAgent, info);
+  return info;
+};
