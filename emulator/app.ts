@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { type EmulatorEnv, resolveCaller, resolveProject } from './auth.ts';
 import type { EmulatorContext } from './context.ts';
@@ -11,12 +11,37 @@ import { tablesRoutes } from './routes/tablesdb.ts';
 import { usersRoutes } from './routes/users.ts';
 
 const CORS_ALLOW_HEADERS = [
-  'Origin', 'Cookie', 'Set-Cookie', 'X-Requested-With', 'Content-Type', 'Access-Control-Allow-Origin',
-  'Access-Control-Request-Headers', 'Accept', 'X-Appwrite-Project', 'X-Appwrite-Key', 'X-Appwrite-Locale',
-  'X-Appwrite-Mode', 'X-Appwrite-JWT', 'X-Appwrite-Response-Format', 'X-Appwrite-Timeout', 'X-SDK-Version',
-  'X-SDK-Name', 'X-SDK-Language', 'X-SDK-Platform', 'X-SDK-GraphQL', 'X-Appwrite-ID', 'X-Appwrite-Timestamp',
-  'Content-Range', 'Range', 'Cache-Control', 'Expires', 'Pragma', 'X-Appwrite-Session', 'X-Fallback-Cookies',
-  'X-Forwarded-For', 'X-Forwarded-User-Agent',
+  'Origin',
+  'Cookie',
+  'Set-Cookie',
+  'X-Requested-With',
+  'Content-Type',
+  'Access-Control-Allow-Origin',
+  'Access-Control-Request-Headers',
+  'Accept',
+  'X-Appwrite-Project',
+  'X-Appwrite-Key',
+  'X-Appwrite-Locale',
+  'X-Appwrite-Mode',
+  'X-Appwrite-JWT',
+  'X-Appwrite-Response-Format',
+  'X-Appwrite-Timeout',
+  'X-SDK-Version',
+  'X-SDK-Name',
+  'X-SDK-Language',
+  'X-SDK-Platform',
+  'X-SDK-GraphQL',
+  'X-Appwrite-ID',
+  'X-Appwrite-Timestamp',
+  'Content-Range',
+  'Range',
+  'Cache-Control',
+  'Expires',
+  'Pragma',
+  'X-Appwrite-Session',
+  'X-Fallback-Cookies',
+  'X-Forwarded-For',
+  'X-Forwarded-User-Agent',
 ].join(', ');
 
 const isPlatform = (emulator: EmulatorContext, origin: string | undefined): boolean => {
@@ -67,7 +92,10 @@ export const createEmulatorApp = (emulator: EmulatorContext): Hono<EmulatorEnv> 
     c.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
     c.header('Access-Control-Allow-Headers', CORS_ALLOW_HEADERS);
     c.header('Access-Control-Expose-Headers', 'X-Appwrite-Session, X-Fallback-Cookies');
-    c.header('Access-Control-Allow-Origin', isPlatform(emulator, origin) && origin ? origin : 'http://localhost');
+    c.header(
+      'Access-Control-Allow-Origin',
+      isPlatform(emulator, origin) && origin ? origin : 'http://localhost',
+    );
     c.header('Access-Control-Allow-Credentials', 'true');
     if (new URL(c.req.url).protocol === 'https:') c.header('Strict-Transport-Security', 'max-age=10886400');
     await next();
@@ -106,7 +134,9 @@ export const createEmulatorApp = (emulator: EmulatorContext): Hono<EmulatorEnv> 
   });
   control.get('/clock', (c) => c.json({ now: new Date(emulator.clock.now()).toISOString() }));
   control.post('/clock', async (c) => {
-    const { advance } = validate(await readParams(c), { advance: { schema: v.range(-31_536_000, 31_536_000) } });
+    const { advance } = validate(await readParams(c), {
+      advance: { schema: v.range(-31_536_000, 31_536_000) },
+    });
     emulator.clock.advance(advance);
     return c.json({ now: new Date(emulator.clock.now()).toISOString() });
   });

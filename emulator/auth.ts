@@ -1,7 +1,7 @@
+import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { sign, verify } from 'hono/jwt';
-import type { Context } from 'hono';
 import type { EmulatorContext } from './context.ts';
 import { digestEquals, sha256 } from './crypto.ts';
 import { AppwriteError } from './errors.ts';
@@ -35,12 +35,35 @@ export type EmulatorEnv = {
 };
 
 const GUEST_SCOPES = [
-  'global', 'public', 'home', 'console', 'graphql', 'sessions.write', 'documents.read', 'documents.write',
-  'rows.read', 'rows.write', 'files.read', 'files.write', 'locale.read', 'avatars.read', 'execution.write',
+  'global',
+  'public',
+  'home',
+  'console',
+  'graphql',
+  'sessions.write',
+  'documents.read',
+  'documents.write',
+  'rows.read',
+  'rows.write',
+  'files.read',
+  'files.write',
+  'locale.read',
+  'avatars.read',
+  'execution.write',
 ];
 const USER_SCOPES = [
-  ...GUEST_SCOPES, 'account', 'teams.read', 'teams.write', 'projects.read', 'execution.read', 'targets.read',
-  'targets.write', 'subscribers.write', 'subscribers.read', 'assistant.read', 'rules.read',
+  ...GUEST_SCOPES,
+  'account',
+  'teams.read',
+  'teams.write',
+  'projects.read',
+  'execution.read',
+  'targets.read',
+  'targets.write',
+  'subscribers.write',
+  'subscribers.read',
+  'assistant.read',
+  'rules.read',
 ];
 
 /** Encodes a session credential as Appwrite does (cookie value, `secret`, `X-Appwrite-Session`). */
@@ -69,7 +92,9 @@ export const sessionCookieName = (projectId: string): string => `a_session_${pro
 /** Finds the user's live session whose secret hashes to the stored digest. */
 export const verifySession = (user: User, secret: string, now: number): Session | null => {
   const digest = sha256(secret);
-  return user.sessions.find((session) => digestEquals(session.secretHash, digest) && session.expire >= now) ?? null;
+  return (
+    user.sessions.find((session) => digestEquals(session.secretHash, digest) && session.expire >= now) ?? null
+  );
 };
 
 /**
@@ -86,7 +111,11 @@ const jwtInvalid = (reason: string) =>
  * Verifies a JWT signed with the emulator's secret against the emulator's clock and returns its
  * claims; any failure is 401 user_jwt_invalid with Appwrite's message.
  */
-export const verifyJwt = async (secret: string, token: string, nowMs: number): Promise<Record<string, unknown>> => {
+export const verifyJwt = async (
+  secret: string,
+  token: string,
+  nowMs: number,
+): Promise<Record<string, unknown>> => {
   if (token.split('.').length < 3) throw jwtInvalid('Incomplete segments');
   let payload: Record<string, unknown>;
   try {
@@ -131,7 +160,8 @@ export const resolveCaller = createMiddleware<EmulatorEnv>(async function resolv
   const { emulator, project } = c.var;
   const now = emulator.clock.now();
   const cookieName = sessionCookieName(project.id);
-  let raw = getCookie(c, cookieName) || getCookie(c, `${cookieName}_legacy`) || c.req.header('x-appwrite-session');
+  let raw =
+    getCookie(c, cookieName) || getCookie(c, `${cookieName}_legacy`) || c.req.header('x-appwrite-session');
   let usedFallback = false;
   if (!raw) {
     usedFallback = true;
@@ -240,7 +270,10 @@ export const guard = (rules: RouteRules) =>
           : caller.kind === 'user'
             ? `${caller.user.email ?? 'User'} (role: users)`
             : 'User (role: guests)';
-      throw new AppwriteError('general_unauthorized_scope', `${who} missing scopes (${JSON.stringify(allowed)})`);
+      throw new AppwriteError(
+        'general_unauthorized_scope',
+        `${who} missing scopes (${JSON.stringify(allowed)})`,
+      );
     }
     if (caller.kind === 'user' && !caller.user.status) throw new AppwriteError('user_blocked');
 

@@ -3,7 +3,7 @@
  * Starts the Appwrite emulator on 127.0.0.1 and prints how to connect to it.
  */
 import { parseArgs } from 'node:util';
-import { type Seed, loadSeedFile } from './seed.ts';
+import { loadSeedFile, type Seed } from './seed.ts';
 import { startEmulator } from './server.ts';
 
 const usage = `Usage: npm run emulator -- [--port 8788] [--https] [--seed FILE] [--no-rate-limits]
@@ -31,7 +31,12 @@ const main = async (): Promise<void> => {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${portText}`);
   const seed: Seed | undefined = values.seed ? await loadSeedFile(values.seed) : undefined;
-  const emulator = await startEmulator({ port, https: values.https, seed, rateLimits: !values['no-rate-limits'] });
+  const emulator = await startEmulator({
+    port,
+    https: values.https,
+    seed,
+    rateLimits: !values['no-rate-limits'],
+  });
 
   const [project] = emulator.context.state.projects.values();
   const lines = [
@@ -40,7 +45,11 @@ const main = async (): Promise<void> => {
     `  project:    ${project?.id ?? '(none)'}`,
   ];
   // The demo key is public knowledge; a custom seed's keys are not printed.
-  if (!seed) lines.push('  API key:    demo-api-key', '  users:      user-a@example.com / password-a (also user-b, user-c)');
+  if (!seed)
+    lines.push(
+      '  API key:    demo-api-key',
+      '  users:      user-a@example.com / password-a (also user-b, user-c)',
+    );
   if (emulator.caCertPath) {
     lines.push(
       `  CA cert:    ${emulator.caCertPath}`,

@@ -34,8 +34,7 @@ export class AdjustableClock implements Clock {
 }
 
 /** Appwrite's datetime format, `Y-m-d\TH:i:s.vP`: `2026-12-04T17:36:59.123+00:00`. */
-export const formatDate = (epochMs: number): string =>
-  new Date(epochMs).toISOString().replace('Z', '+00:00');
+export const formatDate = (epochMs: number): string => new Date(epochMs).toISOString().replace('Z', '+00:00');
 
 /** Appwrite renders a missing datetime as an empty string. */
 export const formatOptionalDate = (epochMs: number | null): string =>

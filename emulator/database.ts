@@ -4,7 +4,8 @@ import type { Column, Row, Table, User } from './model.ts';
 
 /** Permission strings look like `read("user:abc")`; `write` stands for create, update and delete. */
 const PERMISSION = /^(read|create|update|delete|write)\("([^"]+)"\)$/;
-const ROLE = /^(any|guests|users(\/(verified|unverified))?|user:[A-Za-z0-9._-]+(\/(verified|unverified))?|label:[A-Za-z0-9]+|team:[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)?|member:[A-Za-z0-9._-]+)$/;
+const ROLE =
+  /^(any|guests|users(\/(verified|unverified))?|user:[A-Za-z0-9._-]+(\/(verified|unverified))?|label:[A-Za-z0-9]+|team:[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)?|member:[A-Za-z0-9._-]+)$/;
 
 export type Action = 'read' | 'create' | 'update' | 'delete';
 
@@ -44,12 +45,15 @@ const invalidStructure = (detail: string): AppwriteError =>
   new AppwriteError('row_invalid_structure', `Invalid document structure: ${detail}`);
 
 const checkValue = (column: Column, value: unknown): unknown => {
-  const bad = (kind: string) => invalidStructure(`Attribute "${column.key}" has invalid type. Value must be ${kind}`);
+  const bad = (kind: string) =>
+    invalidStructure(`Attribute "${column.key}" has invalid type. Value must be ${kind}`);
   switch (column.type) {
     case 'string':
       if (typeof value !== 'string') throw bad('a valid string');
       if (value.length > column.size)
-        throw invalidStructure(`Attribute "${column.key}" has invalid format. Value must be a valid string and no longer than ${column.size} chars`);
+        throw invalidStructure(
+          `Attribute "${column.key}" has invalid format. Value must be a valid string and no longer than ${column.size} chars`,
+        );
       return value;
     case 'email':
       if (typeof value !== 'string' || !EMAIL.test(value)) throw bad('a valid email address');
@@ -230,7 +234,9 @@ export const runQueries = (
       const n = values[0];
       const min = query.method === 'limit' ? 1 : 0;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > MAX_PAGE) {
-        throw queryError(`Invalid ${query.method}: Value must be a valid range between ${min} and ${MAX_PAGE.toLocaleString('en-US')}`);
+        throw queryError(
+          `Invalid ${query.method}: Value must be a valid range between ${min} and ${MAX_PAGE.toLocaleString('en-US')}`,
+        );
       }
       if (query.method === 'limit') limit = n;
       else offset = n;
@@ -242,7 +248,8 @@ export const runQueries = (
       if (!query.attribute || !attributes.has(query.attribute)) {
         throw queryError(`Attribute not found in schema: ${query.attribute ?? ''}`);
       }
-      if (query.method === 'between' && values.length !== 2) throw queryError('Between queries require exactly two values');
+      if (query.method === 'between' && values.length !== 2)
+        throw queryError('Between queries require exactly two values');
       if (!['isNull', 'isNotNull'].includes(query.method) && values.length === 0) {
         throw queryError(`${query.method} queries require at least one value.`);
       }

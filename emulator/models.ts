@@ -56,7 +56,10 @@ export const userModel = (user: User): Record<string, unknown> => {
  * The Session model. `secret` is the encoded cookie value for API-key callers that just created the
  * session, and `""` everywhere else (it is a `sensitive` attribute).
  */
-export const sessionModel = (session: Session, options: { current: boolean; secret?: string }): Record<string, unknown> => ({
+export const sessionModel = (
+  session: Session,
+  options: { current: boolean; secret?: string },
+): Record<string, unknown> => ({
   $id: session.id,
   $createdAt: formatDate(session.createdAt),
   $updatedAt: formatDate(session.updatedAt),

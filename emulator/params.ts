@@ -24,7 +24,10 @@ export const readParams = async (c: Context): Promise<Params> => {
         try {
           body = JSON.parse(text);
         } catch {
-          throw new AppwriteError('general_argument_invalid', 'Invalid JSON body: the request body could not be parsed.');
+          throw new AppwriteError(
+            'general_argument_invalid',
+            'Invalid JSON body: the request body could not be parsed.',
+          );
         }
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
           throw new AppwriteError('general_argument_invalid', 'The request body must be a JSON object.');
@@ -43,7 +46,9 @@ export const readParams = async (c: Context): Promise<Params> => {
 type Field = z.ZodType & { description?: string };
 type Shape = Record<string, { schema: Field; optional?: boolean }>;
 type Parsed<S extends Shape> = {
-  [K in keyof S]: S[K]['optional'] extends true ? z.output<S[K]['schema']> | undefined : z.output<S[K]['schema']>;
+  [K in keyof S]: S[K]['optional'] extends true
+    ? z.output<S[K]['schema']> | undefined
+    : z.output<S[K]['schema']>;
 };
 
 /**
@@ -84,16 +89,22 @@ export const v = {
     ),
   email: z.email().max(255).describe('Value must be a valid email address'),
   password: z.string().min(8).max(256).describe('Password must be between 8 and 256 characters long.'),
-  text: (max: number) => z.string().max(max).describe(`Value must be a valid string and at most ${max} chars`),
+  text: (max: number) =>
+    z.string().max(max).describe(`Value must be a valid string and at most ${max} chars`),
   range: (min: number, max: number) =>
     z.coerce
       .number()
       .int()
       .min(min)
       .max(max)
-      .describe(`Value must be a valid range between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')}`),
+      .describe(
+        `Value must be a valid range between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')}`,
+      ),
   boolean: z
-    .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')])
+    .union([
+      z.boolean(),
+      z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1'),
+    ])
     .describe('Value must be a valid boolean'),
   url: z
     .string()
@@ -103,7 +114,9 @@ export const v = {
     z
       .array(z.string().max(maxLength))
       .max(maxItems)
-      .describe(`Value must a valid array no longer than ${maxItems} items and Value must be a valid string and at most ${maxLength} chars`),
+      .describe(
+        `Value must a valid array no longer than ${maxItems} items and Value must be a valid string and at most ${maxLength} chars`,
+      ),
 };
 
 /** Collects `name[]` / `name[0]` style array parameters (how the SDKs send `queries`). */

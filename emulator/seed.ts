@@ -21,20 +21,55 @@ export const ALL_KEY_SCOPES = [
 
 /** OAuth2 providers Appwrite knows (the `provider` enum of `createOAuth2Token`, plus `mock`). */
 export const KNOWN_OAUTH_PROVIDERS = [
-  'amazon', 'apple', 'auth0', 'authentik', 'autodesk', 'bitbucket', 'bitly', 'box', 'dailymotion',
-  'discord', 'disqus', 'dropbox', 'etsy', 'facebook', 'figma', 'github', 'gitlab', 'google',
-  'linkedin', 'microsoft', 'mock', 'notion', 'oidc', 'okta', 'paypal', 'paypalSandbox', 'podio',
-  'salesforce', 'slack', 'spotify', 'stripe', 'tradeshift', 'tradeshiftBox', 'twitch', 'wordpress',
-  'yahoo', 'yammer', 'yandex', 'zoho', 'zoom',
+  'amazon',
+  'apple',
+  'auth0',
+  'authentik',
+  'autodesk',
+  'bitbucket',
+  'bitly',
+  'box',
+  'dailymotion',
+  'discord',
+  'disqus',
+  'dropbox',
+  'etsy',
+  'facebook',
+  'figma',
+  'github',
+  'gitlab',
+  'google',
+  'linkedin',
+  'microsoft',
+  'mock',
+  'notion',
+  'oidc',
+  'okta',
+  'paypal',
+  'paypalSandbox',
+  'podio',
+  'salesforce',
+  'slack',
+  'spotify',
+  'stripe',
+  'tradeshift',
+  'tradeshiftBox',
+  'twitch',
+  'wordpress',
+  'yahoo',
+  'yammer',
+  'yandex',
+  'zoho',
+  'zoom',
 ] as const;
 
-const id = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/, 'IDs are 1-36 chars of a-z, A-Z, 0-9, . _ -');
+const id = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/, 'IDs are 1-36 chars of a-z, A-Z, 0-9, . _ -');
 const permission = z.string().refine((value) => parsePermission(value) !== null, 'malformed permission');
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not an ISO 8601 date');
 
-const rowSchema = z
-  .object({ $id: id, $permissions: z.array(permission).default([]) })
-  .catchall(z.unknown());
+const rowSchema = z.object({ $id: id, $permissions: z.array(permission).default([]) }).catchall(z.unknown());
 
 const tableSchema = z.object({
   id,
@@ -87,7 +122,14 @@ const projectSchema = z.object({
     )
     .default([]),
   databases: z
-    .array(z.object({ id, name: z.string().optional(), enabled: z.boolean().default(true), tables: z.array(tableSchema).default([]) }))
+    .array(
+      z.object({
+        id,
+        name: z.string().optional(),
+        enabled: z.boolean().default(true),
+        tables: z.array(tableSchema).default([]),
+      }),
+    )
     .default([]),
 });
 
@@ -125,9 +167,24 @@ export const DEMO_SEED: Seed = {
                 { key: 'birthday', type: 'datetime', required: true },
               ],
               rows: [
-                { $id: 'ac5fc866ad1e', name: 'Kevin', birthday: '2012-02-03', $permissions: ['read("user:user-a")'] },
-                { $id: 'bc7fc866ad1e', name: 'Laura', birthday: '1999-09-22', $permissions: ['read("user:user-b")'] },
-                { $id: 'cc2fc886ad1e', name: 'Bob', birthday: '1982-05-11', $permissions: ['read("user:user-c")'] },
+                {
+                  $id: 'ac5fc866ad1e',
+                  name: 'Kevin',
+                  birthday: '2012-02-03',
+                  $permissions: ['read("user:user-a")'],
+                },
+                {
+                  $id: 'bc7fc866ad1e',
+                  name: 'Laura',
+                  birthday: '1999-09-22',
+                  $permissions: ['read("user:user-b")'],
+                },
+                {
+                  $id: 'cc2fc886ad1e',
+                  name: 'Bob',
+                  birthday: '1982-05-11',
+                  $permissions: ['read("user:user-c")'],
+                },
               ],
             },
           ],
@@ -207,7 +264,17 @@ export const buildState = async (
         accessedAt: now,
         sessions: [],
         tokens: [],
-        targets: email ? [{ id: `${u.id}-email`, createdAt: now, updatedAt: now, providerType: 'email', identifier: email }] : [],
+        targets: email
+          ? [
+              {
+                id: `${u.id}-email`,
+                createdAt: now,
+                updatedAt: now,
+                providerType: 'email',
+                identifier: email,
+              },
+            ]
+          : [],
       };
       project.users.set(user.id, user);
       if (email) project.emails.set(email, user.id);

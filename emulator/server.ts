@@ -1,11 +1,16 @@
+import { rm } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createEmulatorApp } from './app.ts';
-import { type EmulatorContext, type EmulatorOptions, createEmulatorContext } from './context.ts';
-import { type CertificateAuthority, createLocalCA, issueServerCertificate, writeCaCertificate } from './tls.ts';
+import { createEmulatorContext, type EmulatorContext, type EmulatorOptions } from './context.ts';
+import {
+  type CertificateAuthority,
+  createLocalCA,
+  issueServerCertificate,
+  writeCaCertificate,
+} from './tls.ts';
 
 export interface StartEmulatorOptions extends EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { type EmulatorEnv, clientIp, encodeStore, requestHostname, sessionCookieName } from './auth.ts';
+import { clientIp, type EmulatorEnv, encodeStore, requestHostname, sessionCookieName } from './auth.ts';
 import { randomHex, sha256, uniqueId } from './crypto.ts';
 import type { Session, User } from './model.ts';
 import { sessionModel } from './models.ts';

@@ -28,7 +28,9 @@ export const createLocalCA = async (): Promise<CertificateAuthority> => {
 };
 
 /** Issues a server certificate for `localhost`, `127.0.0.1` and `::1`, signed by `ca`. */
-export const issueServerCertificate = async (ca: CertificateAuthority): Promise<{ cert: string; key: string }> => {
+export const issueServerCertificate = async (
+  ca: CertificateAuthority,
+): Promise<{ cert: string; key: string }> => {
   const notBeforeDate = new Date(Date.now() - DAY);
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',

@@ -3,7 +3,14 @@ import { createRequire } from 'node:module';
 /** The part of node-device-detector's result the emulator reads (fields may be absent). */
 interface Detection {
   os: { name?: string; short_name?: string; version?: string };
-  client: { type?: string; name?: string; short_name?: string; version?: string; engine?: string; engine_version?: string };
+  client: {
+    type?: string;
+    name?: string;
+    short_name?: string;
+    version?: string;
+    engine?: string;
+    engine_version?: string;
+  };
   device: { type?: string; brand?: string; model?: string };
 }
 interface Detector {

@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { type EmulatorEnv, guard, signJwt, verifyJwt } from '../auth.ts';
 import { digestEquals, hashPassword, sha256, uniqueId, verifyPassword } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
@@ -51,7 +51,9 @@ export const accountRoutes = new Hono<EmulatorEnv>()
         email,
         password: await hashPassword(params.password),
         passwordUpdate: now,
-        targets: [{ id: uniqueId(now), createdAt: now, updatedAt: now, providerType: 'email', identifier: email }],
+        targets: [
+          { id: uniqueId(now), createdAt: now, updatedAt: now, providerType: 'email', identifier: email },
+        ],
       });
       project.users.set(id, user);
       project.emails.set(email, id);
@@ -82,7 +84,15 @@ export const accountRoutes = new Hono<EmulatorEnv>()
     project.emails.set(email, user.id);
     if (user.email !== email) user.emailVerification = false;
     user.email = email;
-    user.targets = [{ id: user.targets[0]?.id ?? uniqueId(now), createdAt: now, updatedAt: now, providerType: 'email', identifier: email }];
+    user.targets = [
+      {
+        id: user.targets[0]?.id ?? uniqueId(now),
+        createdAt: now,
+        updatedAt: now,
+        providerType: 'email',
+        identifier: email,
+      },
+    ];
     user.updatedAt = now;
     return c.json(accountModel(user));
   })
@@ -95,7 +105,10 @@ export const accountRoutes = new Hono<EmulatorEnv>()
         password: { schema: v.password },
         oldPassword: { schema: v.password, optional: true },
       });
-      if (user.password && !(params.oldPassword && (await verifyPassword(params.oldPassword, user.password)))) {
+      if (
+        user.password &&
+        !(params.oldPassword && (await verifyPassword(params.oldPassword, user.password)))
+      ) {
         throw new AppwriteError('user_invalid_credentials');
       }
       const now = c.var.emulator.clock.now();
@@ -130,13 +143,21 @@ export const accountRoutes = new Hono<EmulatorEnv>()
   )
   .post(
     '/account/sessions/anonymous',
-    guard({ scope: 'sessions.write', rateLimit: { limit: 50, window: HOUR, key: 'ip:{ip}' }, rejectSession: true }),
+    guard({
+      scope: 'sessions.write',
+      rateLimit: { limit: 50, window: HOUR, key: 'ip:{ip}' },
+      rejectSession: true,
+    }),
     (c) => {
       const { project, emulator } = c.var;
       const now = emulator.clock.now();
       const user = newUser(uniqueId(now), now);
       project.users.set(user.id, user);
-      return createSessionResponse(c, user, { provider: 'anonymous', providerUid: '', factors: ['anonymous'] });
+      return createSessionResponse(c, user, {
+        provider: 'anonymous',
+        providerUid: '',
+        factors: ['anonymous'],
+      });
     },
   )
   .post(
@@ -173,7 +194,9 @@ export const accountRoutes = new Hono<EmulatorEnv>()
       const digest = sha256(rawSecret);
       const token = user.tokens.find(
         (candidate) =>
-          digestEquals(candidate.secretHash, digest) && candidate.expire >= now && (candidate.type === 'oauth2') === oauth,
+          digestEquals(candidate.secretHash, digest) &&
+          candidate.expire >= now &&
+          (candidate.type === 'oauth2') === oauth,
       );
       if (!token) throw new AppwriteError('user_invalid_token');
       user.tokens = user.tokens.filter((candidate) => candidate !== token);
@@ -189,7 +212,8 @@ export const accountRoutes = new Hono<EmulatorEnv>()
   )
   .get('/account/sessions', guard({ scope: 'account' }), (c) => {
     const user = currentUser(c);
-    const current = c.var.caller.kind === 'user' && c.var.caller.method === 'session' ? c.var.storeSession : null;
+    const current =
+      c.var.caller.kind === 'user' && c.var.caller.method === 'session' ? c.var.storeSession : null;
     return c.json({
       total: user.sessions.length,
       sessions: user.sessions.map((session) => sessionModel(session, { current: session === current })),
@@ -227,9 +251,12 @@ export const accountRoutes = new Hono<EmulatorEnv>()
     guard({ scope: 'account', rateLimit: { limit: 120, window: 60, key: 'url:{url},userId:{userId}' } }),
     async (c) => {
       const user = currentUser(c);
-      const { duration } = validate(await readParams(c), { duration: { schema: v.range(1, 3600), optional: true } });
+      const { duration } = validate(await readParams(c), {
+        duration: { schema: v.range(1, 3600), optional: true },
+      });
       // Only a session credential can mint a JWT: a JWT-authenticated call has no session to bind.
-      const session = c.var.caller.kind === 'user' && c.var.caller.method === 'session' ? c.var.storeSession : null;
+      const session =
+        c.var.caller.kind === 'user' && c.var.caller.method === 'session' ? c.var.storeSession : null;
       if (!session) throw new AppwriteError('user_session_not_found');
       const exp = Math.floor(c.var.emulator.clock.now() / 1000) + (duration ?? 900);
       const jwt = await signJwt(c.var.emulator.jwtSecret, { userId: user.id, sessionId: session.id, exp });

@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { type EmulatorEnv, guard, signJwt } from '../auth.ts';
 import { randomHex, sha256, uniqueId } from '../crypto.ts';
@@ -117,7 +117,9 @@ export const oauthRoutes = new Hono<EmulatorEnv>()
       const fail = (type: ErrorType, message?: string) => {
         const error = new AppwriteError(type, message);
         return c.redirect(
-          withParams(state.failure, { error: JSON.stringify({ message: error.message, type: error.type, code: error.code }) }),
+          withParams(state.failure, {
+            error: JSON.stringify({ message: error.message, type: error.type, code: error.code }),
+          }),
           301,
         );
       };
@@ -134,7 +136,10 @@ export const oauthRoutes = new Hono<EmulatorEnv>()
       const code = emulator.state.oauthCodes.get(codeValue);
       emulator.state.oauthCodes.delete(codeValue);
       if (!code || code.expire < now || code.provider !== provider || code.projectId !== project.id) {
-        return fail('user_oauth2_unauthorized', 'Failed to obtain access token: the authorization code is invalid or expired.');
+        return fail(
+          'user_oauth2_unauthorized',
+          'Failed to obtain access token: the authorization code is invalid or expired.',
+        );
       }
       // A first sign-in with an unknown email creates the user, as with a real provider.
       let userId = project.emails.get(code.email);
@@ -143,7 +148,15 @@ export const oauthRoutes = new Hono<EmulatorEnv>()
           name: code.email.split('@')[0] ?? '',
           email: code.email,
           emailVerification: true,
-          targets: [{ id: uniqueId(now), createdAt: now, updatedAt: now, providerType: 'email', identifier: code.email }],
+          targets: [
+            {
+              id: uniqueId(now),
+              createdAt: now,
+              updatedAt: now,
+              providerType: 'email',
+              identifier: code.email,
+            },
+          ],
         });
         project.users.set(user.id, user);
         project.emails.set(code.email, user.id);
@@ -238,13 +251,21 @@ const readFlow = (c: Context<EmulatorEnv>, fields: Record<string, unknown>): Con
   const clientId = text('client_id');
   const redirectUri = text('redirect_uri');
   const project = c.var.emulator.state.projects.get(clientId);
-  if (!isProvider(provider)) throw invalidParam('provider', `Value must be one of (${KNOWN_OAUTH_PROVIDERS.join(', ')})`);
+  if (!isProvider(provider))
+    throw invalidParam('provider', `Value must be one of (${KNOWN_OAUTH_PROVIDERS.join(', ')})`);
   if (!project) throw new AppwriteError('project_not_found');
   if (!project.oauthProviders.includes(provider)) throw new AppwriteError('project_provider_disabled');
   if (redirectUri !== `${publicOrigin(c)}${callbackPath(provider, clientId)}`) {
     throw invalidParam('redirect_uri', 'The redirect URI is not registered for this client.');
   }
-  return { provider, clientId, redirectUri, state: text('state'), scope: text('scope'), email: text('email') };
+  return {
+    provider,
+    clientId,
+    redirectUri,
+    state: text('state'),
+    scope: text('scope'),
+    email: text('email'),
+  };
 };
 
 /** The built-in provider's consent page: a plain form (no JavaScript) with Allow and Deny. */
@@ -280,6 +301,9 @@ export const providerRoutes = new Hono<EmulatorEnv>()
 
 /** Landing pages for flows started without `success`/`failure` (Appwrite's console defaults). */
 export const consoleRoutes = new Hono<EmulatorEnv>()
-  .get('/auth/oauth2/success', (c) => c.html(page('Signed in', html`<h1>Signed in</h1><p>The OAuth2 flow succeeded.</p>`)))
-  .get('/auth/oauth2/failure', (c) => c.html(page('Sign-in failed', html`<h1>Sign-in failed</h1><p>The OAuth2 flow failed.</p>`)));
-
+  .get('/auth/oauth2/success', (c) =>
+    c.html(page('Signed in', html`<h1>Signed in</h1><p>The OAuth2 flow succeeded.</p>`)),
+  )
+  .get('/auth/oauth2/failure', (c) =>
+    c.html(page('Sign-in failed', html`<h1>Sign-in failed</h1><p>The OAuth2 flow failed.</p>`)),
+  );

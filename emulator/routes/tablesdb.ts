@@ -1,12 +1,12 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { z } from 'zod';
 import { type Caller, type EmulatorEnv, guard } from '../auth.ts';
 import { uniqueId } from '../crypto.ts';
 import { grants, parsePermission, rolesOf, rowModel, runQueries, validateRowData } from '../database.ts';
 import { AppwriteError, invalidParam } from '../errors.ts';
 import type { Row, Table } from '../model.ts';
 import { arrayParam, readParams, v, validate } from '../params.ts';
-import { z } from 'zod';
 
 /** Finds the table; disabled databases and tables are invisible to everyone but API keys. */
 const findTable = (c: Context<EmulatorEnv>): Table => {
@@ -14,7 +14,8 @@ const findTable = (c: Context<EmulatorEnv>): Table => {
   const databaseId = c.req.param('databaseId') ?? '';
   const tableId = c.req.param('tableId') ?? '';
   const database = c.var.project.databases.get(databaseId);
-  if (!database || (!database.enabled && !isKey)) throw new AppwriteError('database_not_found', undefined, databaseId);
+  if (!database || (!database.enabled && !isKey))
+    throw new AppwriteError('database_not_found', undefined, databaseId);
   const table = database.tables.get(tableId);
   if (!table || (!table.enabled && !isKey)) throw new AppwriteError('table_not_found', undefined, tableId);
   return table;
@@ -39,16 +40,20 @@ const readableRows = (c: Context<EmulatorEnv>, table: Table): Row[] => {
 
 const READ = guard({ scope: ['rows.read', 'documents.read'] });
 const ROW_DATA = z
-  .union([z.record(z.string(), z.unknown()), z.string().transform((text, ctx) => {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: 'custom', message: 'not a JSON object' });
-    return z.NEVER;
-  })])
+  .union([
+    z.record(z.string(), z.unknown()),
+    z.string().transform((text, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+          return parsed as Record<string, unknown>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'not a JSON object' });
+      return z.NEVER;
+    }),
+  ])
   .describe('Value must be a valid JSON string');
 
 /** TablesDB rows: list (with queries), get and create, with Appwrite's permission model. */
@@ -64,7 +69,10 @@ export const tablesRoutes = new Hono<EmulatorEnv>()
     );
     const table = findTable(c);
     const result = runQueries(table, readableRows(c, table), queries ?? []);
-    return c.json({ total: total === false ? 0 : result.total, rows: result.page.map((row) => rowModel(table, row)) });
+    return c.json({
+      total: total === false ? 0 : result.total,
+      rows: result.page.map((row) => rowModel(table, row)),
+    });
   })
   .get('/tablesdb/:databaseId/tables/:tableId/rows/:rowId', READ, (c) => {
     const table = findTable(c);
@@ -88,10 +96,15 @@ export const tablesRoutes = new Hono<EmulatorEnv>()
       });
       const table = findTable(c);
       const roles = callerRoles(caller);
-      if (caller.kind !== 'key' && !grants(table.permissions, 'create', roles)) throw new AppwriteError('user_unauthorized');
+      if (caller.kind !== 'key' && !grants(table.permissions, 'create', roles))
+        throw new AppwriteError('user_unauthorized');
       for (const permission of params.permissions ?? []) {
         const parsed = parsePermission(permission);
-        if (!parsed) throw invalidParam('permissions', `Permission "${permission}" is not allowed. Must be one of: read, create, update, delete, write.`);
+        if (!parsed)
+          throw invalidParam(
+            'permissions',
+            `Permission "${permission}" is not allowed. Must be one of: read, create, update, delete, write.`,
+          );
         // A user may only grant permissions to roles it holds itself.
         if (caller.kind !== 'key' && !roles.has(parsed.role)) {
           throw new AppwriteError(
@@ -110,7 +123,14 @@ export const tablesRoutes = new Hono<EmulatorEnv>()
       const id = params.rowId === 'unique()' ? uniqueId(now) : params.rowId;
       if (table.rows.has(id)) throw new AppwriteError('row_already_exists', undefined, id);
       const data = validateRowData(table, params.data);
-      const row: Row = { id, sequence: table.nextSequence++, createdAt: now, updatedAt: now, permissions, data };
+      const row: Row = {
+        id,
+        sequence: table.nextSequence++,
+        createdAt: now,
+        updatedAt: now,
+        permissions,
+        data,
+      };
       table.rows.set(id, row);
       return c.json(rowModel(table, row), 201);
     },

@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { type EmulatorEnv, guard, signJwt } from '../auth.ts';
 import { hashPassword, randomHex, sha256, uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
@@ -17,7 +17,8 @@ const findUser = (c: Context<EmulatorEnv>): User => {
   return user;
 };
 
-const queryError = (message: string) => new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
+const queryError = (message: string) =>
+  new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
 
 /** Applies the `limit`, `offset` and `equal` (on `$id`, `email`, `name`) queries the Users API list supports here. */
 const listUsers = (users: User[], queries: string[]): { page: User[]; total: number } => {
@@ -34,7 +35,12 @@ const listUsers = (users: User[], queries: string[]): { page: User[]; total: num
     const values = Array.isArray(query.values) ? query.values : [];
     if (query.method === 'limit' || query.method === 'offset') {
       const n = values[0];
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < (query.method === 'limit' ? 1 : 0) || n > 5000) {
+      if (
+        typeof n !== 'number' ||
+        !Number.isInteger(n) ||
+        n < (query.method === 'limit' ? 1 : 0) ||
+        n > 5000
+      ) {
         throw queryError(`Invalid ${query.method}`);
       }
       if (query.method === 'limit') limit = n;
@@ -72,14 +78,17 @@ export const usersRoutes = new Hono<EmulatorEnv>()
     const now = emulator.clock.now();
     const id = params.userId === 'unique()' ? uniqueId(now) : params.userId;
     const email = params.email?.toLowerCase() ?? null;
-    if (project.users.has(id) || (email && project.emails.has(email))) throw new AppwriteError('user_already_exists');
+    if (project.users.has(id) || (email && project.emails.has(email)))
+      throw new AppwriteError('user_already_exists');
     const user = newUser(id, now, {
       name: params.name ?? '',
       email,
       phone: params.phone ?? '',
       password: params.password ? await hashPassword(params.password) : null,
       passwordUpdate: params.password ? now : null,
-      targets: email ? [{ id: uniqueId(now), createdAt: now, updatedAt: now, providerType: 'email', identifier: email }] : [],
+      targets: email
+        ? [{ id: uniqueId(now), createdAt: now, updatedAt: now, providerType: 'email', identifier: email }]
+        : [],
     });
     project.users.set(id, user);
     if (email) project.emails.set(email, id);
@@ -102,7 +111,12 @@ export const usersRoutes = new Hono<EmulatorEnv>()
   })
   .post('/users/:userId/sessions', WRITE, (c) =>
     // A server-created session: `secret` is returned (API key) but no cookies are set.
-    createSessionResponse(c, findUser(c), { provider: 'server', providerUid: '', factors: ['server'] }, { cookies: false }),
+    createSessionResponse(
+      c,
+      findUser(c),
+      { provider: 'server', providerUid: '', factors: ['server'] },
+      { cookies: false },
+    ),
   )
   .delete('/users/:userId/sessions', WRITE, (c) => {
     findUser(c).sessions = [];

@@ -2,13 +2,13 @@ import { Account, ID, Users } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
 import {
   API_KEY,
-  DESKTOP_CHROME,
-  MOBILE_CHROME,
-  PROTOCOLS,
-  cookieValue,
   cookiesOf,
+  cookieValue,
+  DESKTOP_CHROME,
   decodeSecret,
   expectAppwriteError,
+  MOBILE_CHROME,
+  PROTOCOLS,
   useEmulator,
 } from './helpers.ts';
 
@@ -28,11 +28,20 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
         password: 'correct horse',
         name: 'New',
       });
-      expect(user).toMatchObject({ email: 'new@example.com', name: 'New', status: true, labels: [], emailVerification: false });
+      expect(user).toMatchObject({
+        email: 'new@example.com',
+        name: 'New',
+        status: true,
+        labels: [],
+        emailVerification: false,
+      });
       expect(user.targets[0]).toMatchObject({ providerType: 'email', identifier: 'new@example.com' });
       expect(user).not.toHaveProperty('password');
       expect(user.$id).toMatch(/^[0-9a-f]{20}$/);
-      const raw = await t.raw('/account', json({ userId: 'unique()', email: 'x@example.com', password: 'password-x' }));
+      const raw = await t.raw(
+        '/account',
+        json({ userId: 'unique()', email: 'x@example.com', password: 'password-x' }),
+      );
       expect(raw.status).toBe(201);
       expect(raw.headers.getSetCookie()).toEqual([]);
     });
@@ -52,18 +61,36 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
     });
 
     it.each([
-      [{ userId: 'unique()', email: 'a@example.com', password: 'short' }, 'Invalid `password` param: Password must be between 8 and 256 characters long.'],
-      [{ userId: 'unique()', email: 'not-an-email', password: 'long enough' }, 'Invalid `email` param: Value must be a valid email address'],
+      [
+        { userId: 'unique()', email: 'a@example.com', password: 'short' },
+        'Invalid `password` param: Password must be between 8 and 256 characters long.',
+      ],
+      [
+        { userId: 'unique()', email: 'not-an-email', password: 'long enough' },
+        'Invalid `email` param: Value must be a valid email address',
+      ],
       [{ userId: 'unique()', password: 'long enough' }, 'Param "email" is not optional.'],
-      [{ userId: '_bad', email: 'a@example.com', password: 'long enough' }, expect.stringContaining('Invalid `userId` param')],
+      [
+        { userId: '_bad', email: 'a@example.com', password: 'long enough' },
+        expect.stringContaining('Invalid `userId` param'),
+      ],
     ])('returns 400 general_argument_invalid for %j', async (body, message) => {
       const response = await t.raw('/account', json(body));
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ message, code: 400, type: 'general_argument_invalid', version: '1.9.6' });
+      expect(await response.json()).toEqual({
+        message,
+        code: 400,
+        type: 'general_argument_invalid',
+        version: '1.9.6',
+      });
     });
 
     it('returns 400 (not 500) for a body that is not JSON', async () => {
-      const response = await t.raw('/account', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+      const response = await t.raw('/account', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{oops',
+      });
       expect(response.status).toBe(400);
       expect((await response.json()).type).toBe('general_argument_invalid');
     });
@@ -72,7 +99,12 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
   describe('POST /v1/account/sessions/email', () => {
     it('returns the encoded secret only to an API key, and the session works with setSession', async () => {
       const session = await t.login('a');
-      expect(session).toMatchObject({ userId: 'user-a', provider: 'email', providerUid: 'user-a@example.com', current: true });
+      expect(session).toMatchObject({
+        userId: 'user-a',
+        provider: 'email',
+        providerUid: 'user-a@example.com',
+        current: true,
+      });
       expect(session.factors).toEqual(['password']);
       const decoded = decodeSecret(session.secret);
       expect(decoded.id).toBe('user-a');
@@ -84,7 +116,10 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
     });
 
     it('sets both cookies and X-Fallback-Cookies for a keyless server-side login, with an empty secret', async () => {
-      const response = await t.raw('/account/sessions/email', json({ email: 'user-b@example.com', password: 'password-b' }));
+      const response = await t.raw(
+        '/account/sessions/email',
+        json({ email: 'user-b@example.com', password: 'password-b' }),
+      );
       expect(response.status).toBe(201);
       expect((await response.json()).secret).toBe('');
       const cookies = cookiesOf(response);
@@ -98,7 +133,10 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
       expect(main).not.toMatch(/Domain=/); // localhost and IPs get no Domain
       if (protocol === 'https') expect(main).toMatch(/; Secure/);
       else expect(main).not.toMatch(/Secure/);
-      const fallback = JSON.parse(response.headers.get('x-fallback-cookies') ?? '{}') as Record<string, string>;
+      const fallback = JSON.parse(response.headers.get('x-fallback-cookies') ?? '{}') as Record<
+        string,
+        string
+      >;
       expect(fallback.a_session_demo).toBe(decodeURIComponent(cookieValue(main)));
     });
 
@@ -106,7 +144,10 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
       const origin = new URL(t.running().origin);
       const response = await t.raw('/account/sessions/email', {
         ...json({ email: 'user-b@example.com', password: 'password-b' }),
-        headers: { 'content-type': 'application/json', origin: `${origin.protocol}//${origin.hostname}:3000` },
+        headers: {
+          'content-type': 'application/json',
+          origin: `${origin.protocol}//${origin.hostname}:3000`,
+        },
       });
       expect(response.status).toBe(201);
       expect(response.headers.get('x-fallback-cookies')).toBeNull();
@@ -142,11 +183,18 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
       const { jwt } = await t.jwtFor('b');
       for (const client of [t.withSession(secret), t.withJwt(jwt)]) {
         await expectAppwriteError(
-          new Account(client).createEmailPasswordSession({ email: 'user-c@example.com', password: 'password-c' }),
+          new Account(client).createEmailPasswordSession({
+            email: 'user-c@example.com',
+            password: 'password-c',
+          }),
           401,
           'user_session_already_exists',
         );
-        await expectAppwriteError(new Account(client).createAnonymousSession(), 401, 'user_session_already_exists');
+        await expectAppwriteError(
+          new Account(client).createAnonymousSession(),
+          401,
+          'user_session_already_exists',
+        );
       }
       const cookie = await t.raw('/account/sessions/anonymous', {
         method: 'POST',
@@ -162,20 +210,40 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
       const { sessions, total } = await new Users(t.admin()).listSessions({ userId: 'user-a' });
       expect(total).toBe(10);
       expect(sessions.map((s) => s.$id)).not.toContain(first.$id);
-      await expectAppwriteError(new Account(t.withSession(first.secret)).get(), 401, 'general_unauthorized_scope');
+      await expectAppwriteError(
+        new Account(t.withSession(first.secret)).get(),
+        401,
+        'general_unauthorized_scope',
+      );
     });
 
     it('derives client fields from X-Forwarded-User-Agent only when an API key is present', async () => {
-      const withKey = await new Account(t.admin().setForwardedUserAgent(MOBILE_CHROME)).createEmailPasswordSession({
+      const withKey = await new Account(
+        t.admin().setForwardedUserAgent(MOBILE_CHROME),
+      ).createEmailPasswordSession({
         email: 'user-a@example.com',
         password: 'password-a',
       });
-      expect(withKey).toMatchObject({ clientName: 'Chrome Mobile', clientCode: 'CM', osName: 'Android', deviceName: 'smartphone' });
+      expect(withKey).toMatchObject({
+        clientName: 'Chrome Mobile',
+        clientCode: 'CM',
+        osName: 'Android',
+        deviceName: 'smartphone',
+      });
       const keyless = await t.raw('/account/sessions/email', {
         ...json({ email: 'user-a@example.com', password: 'password-a' }),
-        headers: { 'content-type': 'application/json', 'user-agent': DESKTOP_CHROME, 'x-forwarded-user-agent': MOBILE_CHROME },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': DESKTOP_CHROME,
+          'x-forwarded-user-agent': MOBILE_CHROME,
+        },
       });
-      expect(await keyless.json()).toMatchObject({ clientName: 'Chrome', clientCode: 'CH', osCode: 'WIN', clientVersion: '70.0.3538.77' });
+      expect(await keyless.json()).toMatchObject({
+        clientName: 'Chrome',
+        clientCode: 'CH',
+        osCode: 'WIN',
+        clientVersion: '70.0.3538.77',
+      });
     });
 
     it('records the first X-Forwarded-For address as the session IP', async () => {
@@ -188,11 +256,17 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
   });
 
   describe('GET /v1/account and credential resolution', () => {
-    it('returns 401 general_unauthorized_scope with Appwrite\'s message for a guest and for an API key', async () => {
-      const guest = await expectAppwriteError(new Account(t.guest()).get(), 401, 'general_unauthorized_scope');
+    it("returns 401 general_unauthorized_scope with Appwrite's message for a guest and for an API key", async () => {
+      const guest = await expectAppwriteError(
+        new Account(t.guest()).get(),
+        401,
+        'general_unauthorized_scope',
+      );
       expect(guest.message).toBe('User (role: guests) missing scopes (["account"])');
       const key = await expectAppwriteError(new Account(t.admin()).get(), 401, 'general_unauthorized_scope');
-      expect(key.message).toMatch(/^app\.demo@service\.(localhost|127\.0\.0\.1) \(role: applications\) missing scopes \(\["account"\]\)$/);
+      expect(key.message).toMatch(
+        /^app\.demo@service\.(localhost|127\.0\.0\.1) \(role: applications\) missing scopes \(\["account"\]\)$/,
+      );
     });
 
     it('accepts the session cookie, the _legacy cookie, X-Appwrite-Session and X-Fallback-Cookies', async () => {
@@ -223,7 +297,10 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
     it.each([
       ['garbage', 'not base64 at all!'],
       ['valid base64 of non-JSON', Buffer.from('hello').toString('base64')],
-      ['a wrong secret', Buffer.from(JSON.stringify({ id: 'user-a', secret: 'f'.repeat(256) })).toString('base64')],
+      [
+        'a wrong secret',
+        Buffer.from(JSON.stringify({ id: 'user-a', secret: 'f'.repeat(256) })).toString('base64'),
+      ],
     ])('treats %s as a guest (401 general_unauthorized_scope, never 500)', async (_, value) => {
       const response = await t.raw('/account', { headers: { 'x-appwrite-session': value } });
       expect(response.status).toBe(401);
@@ -250,7 +327,7 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
       await expectAppwriteError(new Account(t.withSession(secret)).get(), 401, 'general_unauthorized_scope');
     });
 
-    it('returns 403 user_blocked for a blocked user\'s existing session', async () => {
+    it("returns 403 user_blocked for a blocked user's existing session", async () => {
       const { secret } = await t.login('a');
       await new Users(t.admin()).updateStatus({ userId: 'user-a', status: false });
       await expectAppwriteError(new Account(t.withSession(secret)).get(), 403, 'user_blocked');
@@ -279,16 +356,31 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
       const account = new Account(t.withSession(guest.secret));
       const user = await account.updateEmail({ email: 'one-step@example.com', password: 'one-step-pw' });
       expect(user.passwordUpdate).not.toBe('');
-      const login = await t.raw('/account/sessions/email', json({ email: 'one-step@example.com', password: 'one-step-pw' }));
+      const login = await t.raw(
+        '/account/sessions/email',
+        json({ email: 'one-step@example.com', password: 'one-step-pw' }),
+      );
       expect(login.status).toBe(201);
     });
 
     it('requires the current password to change email or password once one is set', async () => {
       const { secret } = await t.login('a');
       const account = new Account(t.withSession(secret));
-      await expectAppwriteError(account.updateEmail({ email: 'new-a@example.com', password: 'wrong-password' }), 401, 'user_invalid_credentials');
-      await expectAppwriteError(account.updatePassword({ password: 'new-password' }), 401, 'user_invalid_credentials');
-      await expectAppwriteError(account.updateEmail({ email: 'user-b@example.com', password: 'password-a' }), 409, 'user_email_already_exists');
+      await expectAppwriteError(
+        account.updateEmail({ email: 'new-a@example.com', password: 'wrong-password' }),
+        401,
+        'user_invalid_credentials',
+      );
+      await expectAppwriteError(
+        account.updatePassword({ password: 'new-password' }),
+        401,
+        'user_invalid_credentials',
+      );
+      await expectAppwriteError(
+        account.updateEmail({ email: 'user-b@example.com', password: 'password-a' }),
+        409,
+        'user_email_already_exists',
+      );
       await account.updatePassword({ password: 'new-password', oldPassword: 'password-a' });
       await expectAppwriteError(t.login('a'), 401, 'user_invalid_credentials');
     });
@@ -310,8 +402,16 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
     it('returns 401 user_invalid_token for an expired token or an unknown user', async () => {
       const token = await new Users(t.admin()).createToken({ userId: 'user-b', expire: 60 });
       t.running().advanceClock(61);
-      await expectAppwriteError(new Account(t.admin()).createSession({ userId: 'user-b', secret: token.secret }), 401, 'user_invalid_token');
-      await expectAppwriteError(new Account(t.admin()).createSession({ userId: 'nobody', secret: 'whatever' }), 401, 'user_invalid_token');
+      await expectAppwriteError(
+        new Account(t.admin()).createSession({ userId: 'user-b', secret: token.secret }),
+        401,
+        'user_invalid_token',
+      );
+      await expectAppwriteError(
+        new Account(t.admin()).createSession({ userId: 'nobody', secret: 'whatever' }),
+        401,
+        'user_invalid_token',
+      );
     });
   });
 
@@ -344,11 +444,15 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
       await expectAppwriteError(new Account(t.withSession(secret)).get(), 401, 'general_unauthorized_scope');
     });
 
-    it('deletes another session by id without touching the caller\'s cookies', async () => {
+    it("deletes another session by id without touching the caller's cookies", async () => {
       const keep = await t.login('a');
       const other = await t.login('a');
       await new Account(t.withSession(keep.secret)).deleteSession({ sessionId: other.$id });
-      await expectAppwriteError(new Account(t.withSession(other.secret)).get(), 401, 'general_unauthorized_scope');
+      await expectAppwriteError(
+        new Account(t.withSession(other.secret)).get(),
+        401,
+        'general_unauthorized_scope',
+      );
       expect((await new Account(t.withSession(keep.secret)).get()).$id).toBe('user-a');
       await expectAppwriteError(
         new Account(t.withSession(keep.secret)).deleteSession({ sessionId: 'no-such-session' }),
@@ -361,7 +465,11 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
       const a = await t.login('a');
       const b = await t.login('a');
       await new Account(t.withSession(a.secret)).deleteSessions();
-      await expectAppwriteError(new Account(t.withSession(b.secret)).get(), 401, 'general_unauthorized_scope');
+      await expectAppwriteError(
+        new Account(t.withSession(b.secret)).get(),
+        401,
+        'general_unauthorized_scope',
+      );
     });
   });
 

@@ -24,7 +24,10 @@ export const MOBILE_CHROME =
 export const useEmulator = (protocol: Protocol, options: StartEmulatorOptions = {}) => {
   let emulator: RunningEmulator | undefined;
   beforeAll(async () => {
-    emulator = await startEmulator({ ...options, https: protocol === 'https' ? { ca: inject('testCa') } : false });
+    emulator = await startEmulator({
+      ...options,
+      https: protocol === 'https' ? { ca: inject('testCa') } : false,
+    });
   });
   beforeEach(async () => {
     await emulator?.reset();
@@ -42,7 +45,10 @@ export const useEmulator = (protocol: Protocol, options: StartEmulatorOptions = 
   const withJwt = (jwt: string) => guest().setJWT(jwt);
   /** Logs `user-<letter>` in with the API key and returns the session (with its `secret`). */
   const login = (letter = 'a') =>
-    new Account(admin()).createEmailPasswordSession({ email: `user-${letter}@example.com`, password: `password-${letter}` });
+    new Account(admin()).createEmailPasswordSession({
+      email: `user-${letter}@example.com`,
+      password: `password-${letter}`,
+    });
   return {
     running,
     guest,
@@ -67,7 +73,11 @@ export const useEmulator = (protocol: Protocol, options: StartEmulatorOptions = 
 };
 
 /** Asserts that `promise` rejects with an Appwrite error of this status and type. */
-export const expectAppwriteError = async (promise: Promise<unknown>, code: number, type: string): Promise<AppwriteException> => {
+export const expectAppwriteError = async (
+  promise: Promise<unknown>,
+  code: number,
+  type: string,
+): Promise<AppwriteException> => {
   const error = await promise.then(
     () => {
       throw new Error(`expected ${code} ${type}, but the call succeeded`);
@@ -82,11 +92,15 @@ export const expectAppwriteError = async (promise: Promise<unknown>, code: numbe
 
 /** Decodes a session secret / cookie value: `base64({"id","secret"})`. */
 export const decodeSecret = (value: string): { id: string; secret: string } =>
-  JSON.parse(Buffer.from(decodeURIComponent(value), 'base64').toString('utf8')) as { id: string; secret: string };
+  JSON.parse(Buffer.from(decodeURIComponent(value), 'base64').toString('utf8')) as {
+    id: string;
+    secret: string;
+  };
 
 /** The `Set-Cookie` headers of a response, by cookie name. */
 export const cookiesOf = (response: Response): Map<string, string> =>
   new Map(response.headers.getSetCookie().map((line) => [line.slice(0, line.indexOf('=')), line]));
 
 /** The value of a cookie from its `Set-Cookie` line. */
-export const cookieValue = (line: string | undefined): string => (line ?? '').split(';')[0]?.split('=').slice(1).join('=') ?? '';
+export const cookieValue = (line: string | undefined): string =>
+  (line ?? '').split(';')[0]?.split('=').slice(1).join('=') ?? '';

@@ -1,6 +1,9 @@
-import { Account, Permission, Query, Role, TablesDB, Users } from 'node-appwrite';
+import { Account, type Models, Permission, Query, Role, TablesDB, Users } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
-import { BIRTHDAYS, DATABASE, PROTOCOLS, expectAppwriteError, useEmulator } from './helpers.ts';
+import { BIRTHDAYS, DATABASE, expectAppwriteError, PROTOCOLS, useEmulator } from './helpers.ts';
+
+type Birthday = Models.Row & { name: string; birthday: string };
+type Note = Models.Row & { title: string };
 
 const claimsOf = (jwt: string): Record<string, unknown> => {
   const [header = '', payload = ''] = jwt.split('.');
@@ -53,12 +56,19 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
 
     it('rejects a duration outside 1..3600 with 400 general_argument_invalid', async () => {
       const session = await t.login('a');
-      await expectAppwriteError(new Account(t.withSession(session.secret)).createJWT({ duration: 3601 }), 400, 'general_argument_invalid');
+      await expectAppwriteError(
+        new Account(t.withSession(session.secret)).createJWT({ duration: 3601 }),
+        400,
+        'general_argument_invalid',
+      );
     });
 
     it('sends X-RateLimit headers: 120 per 60 s, keyed by user', async () => {
       const session = await t.login('a');
-      const response = await t.raw('/account/jwts', { method: 'POST', headers: { 'x-appwrite-session': session.secret } });
+      const response = await t.raw('/account/jwts', {
+        method: 'POST',
+        headers: { 'x-appwrite-session': session.secret },
+      });
       expect(response.status).toBe(201);
       expect(response.headers.get('x-ratelimit-limit')).toBe('120');
       expect(response.headers.get('x-ratelimit-remaining')).toBe('119');
@@ -67,23 +77,37 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
 
   describe('X-Appwrite-JWT', () => {
     it.each([
-      ['a forged signature', (jwt: string) => `${jwt.slice(0, jwt.lastIndexOf('.'))}.${'A'.repeat(43)}`, 'Signature failed'],
+      [
+        'a forged signature',
+        (jwt: string) => `${jwt.slice(0, jwt.lastIndexOf('.'))}.${'A'.repeat(43)}`,
+        'Signature failed',
+      ],
       ['a token with missing segments', () => 'wrong-token', 'Incomplete segments'],
-      ['a tampered payload', (jwt: string) => {
-        const [h, , s] = jwt.split('.');
-        const payload = Buffer.from(JSON.stringify({ userId: 'user-b', sessionId: '', exp: 9_999_999_999 })).toString('base64url');
-        return `${h}.${payload}.${s}`;
-      }, 'Signature failed'],
+      [
+        'a tampered payload',
+        (jwt: string) => {
+          const [h, , s] = jwt.split('.');
+          const payload = Buffer.from(
+            JSON.stringify({ userId: 'user-b', sessionId: '', exp: 9_999_999_999 }),
+          ).toString('base64url');
+          return `${h}.${payload}.${s}`;
+        },
+        'Signature failed',
+      ],
     ])('returns 401 user_jwt_invalid for %s, on every route', async (_, mangle, reason) => {
       const { jwt } = await t.jwtFor('a');
       const bad = mangle(jwt);
       const account = await expectAppwriteError(new Account(t.withJwt(bad)).get(), 401, 'user_jwt_invalid');
       expect(account.message).toBe(`Failed to verify JWT. Invalid token: ${reason}`);
       await expectAppwriteError(rowsAs(t.withJwt(bad)), 401, 'user_jwt_invalid');
-      await expectAppwriteError(new Account(t.withJwt(bad)).createAnonymousSession(), 401, 'user_jwt_invalid');
+      await expectAppwriteError(
+        new Account(t.withJwt(bad)).createAnonymousSession(),
+        401,
+        'user_jwt_invalid',
+      );
     });
 
-    it('acts as a guest once the JWT\'s session is deleted', async () => {
+    it("acts as a guest once the JWT's session is deleted", async () => {
       const { jwt, session } = await t.jwtFor('a');
       await new Account(t.withSession(session.secret)).deleteSession({ sessionId: 'current' });
       await expectAppwriteError(new Account(t.withJwt(jwt)).get(), 401, 'general_unauthorized_scope');
@@ -103,7 +127,11 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
     it('cannot resolve `current` (404) but can delete its own session by id', async () => {
       const { jwt, session } = await t.jwtFor('a');
       const account = new Account(t.withJwt(jwt));
-      await expectAppwriteError(account.deleteSession({ sessionId: 'current' }), 404, 'user_session_not_found');
+      await expectAppwriteError(
+        account.deleteSession({ sessionId: 'current' }),
+        404,
+        'user_session_not_found',
+      );
       const list = await account.listSessions();
       expect(list.sessions.every((s) => s.current === false)).toBe(true);
       await account.deleteSession({ sessionId: session.$id });
@@ -141,7 +169,7 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
       ]);
     });
 
-    it('lists all three rows for the API key, and only Laura for user-b\'s session', async () => {
+    it("lists all three rows for the API key, and only Laura for user-b's session", async () => {
       const all = await rowsAs(t.admin());
       expect(all.total).toBe(3);
       expect(all.rows.map((row) => row.name)).toEqual(['Kevin', 'Laura', 'Bob']);
@@ -159,7 +187,11 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
       const tables = new TablesDB(t.withJwt(jwt));
       const kevin = await tables.getRow({ databaseId: DATABASE, tableId: BIRTHDAYS, rowId: 'ac5fc866ad1e' });
       expect(kevin.name).toBe('Kevin');
-      await expectAppwriteError(tables.getRow({ databaseId: DATABASE, tableId: BIRTHDAYS, rowId: 'bc7fc866ad1e' }), 404, 'row_not_found');
+      await expectAppwriteError(
+        tables.getRow({ databaseId: DATABASE, tableId: BIRTHDAYS, rowId: 'bc7fc866ad1e' }),
+        404,
+        'row_not_found',
+      );
     });
   });
 
@@ -169,7 +201,10 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
       [[Query.equal('name', ['Bob', 'Kevin'])], ['Kevin', 'Bob']],
       [[Query.orderAsc('birthday')], ['Bob', 'Laura', 'Kevin']],
       [[Query.orderDesc('name')], ['Laura', 'Kevin', 'Bob']],
-      [[Query.orderAsc('name'), Query.limit(2)], ['Bob', 'Kevin']],
+      [
+        [Query.orderAsc('name'), Query.limit(2)],
+        ['Bob', 'Kevin'],
+      ],
       [[Query.orderAsc('name'), Query.limit(2), Query.offset(2)], ['Laura']],
       [[Query.greaterThan('birthday', '1990-01-01T00:00:00.000+00:00')], ['Kevin', 'Laura']],
     ])('applies %j', async (queries, names) => {
@@ -185,8 +220,16 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
 
     it.each([
       ['malformed JSON', ['{not json'], 'Invalid query: Syntax error'],
-      ['an unknown attribute', [Query.equal('nope', 'x')], 'Invalid query: Attribute not found in schema: nope'],
-      ['an unknown method', [JSON.stringify({ method: 'fuzzy', attribute: 'name', values: ['x'] })], 'Invalid query: Invalid query method: fuzzy'],
+      [
+        'an unknown attribute',
+        [Query.equal('nope', 'x')],
+        'Invalid query: Attribute not found in schema: nope',
+      ],
+      [
+        'an unknown method',
+        [JSON.stringify({ method: 'fuzzy', attribute: 'name', values: ['x'] })],
+        'Invalid query: Invalid query method: fuzzy',
+      ],
       ['a zero limit', [Query.limit(0)], expect.stringContaining('Invalid limit')],
     ])('returns 400 general_query_invalid for %s', async (_, queries, message) => {
       const error = await expectAppwriteError(rowsAs(t.admin(), queries), 400, 'general_query_invalid');
@@ -197,19 +240,29 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
   describe('creating rows and errors', () => {
     it('creates a row with the API key; $sequence continues as a string', async () => {
       const tables = new TablesDB(t.admin());
-      const row = await tables.createRow({
+      const row = await tables.createRow<Birthday>({
         databaseId: DATABASE,
         tableId: BIRTHDAYS,
         rowId: 'zoe',
         data: { name: 'Zoe', birthday: '2000-01-01' },
         permissions: [Permission.read(Role.user('user-b'))],
       });
-      expect(row).toMatchObject({ $id: 'zoe', $sequence: '4', birthday: '2000-01-01T00:00:00.000+00:00', $permissions: ['read("user:user-b")'] });
+      expect(row).toMatchObject({
+        $id: 'zoe',
+        $sequence: '4',
+        birthday: '2000-01-01T00:00:00.000+00:00',
+        $permissions: ['read("user:user-b")'],
+      });
       const session = await t.login('b');
       const visible = await rowsAs(t.withSession(session.secret));
       expect(visible.rows.map((r) => r.$id)).toEqual(['bc7fc866ad1e', 'zoe']);
       await expectAppwriteError(
-        tables.createRow({ databaseId: DATABASE, tableId: BIRTHDAYS, rowId: 'zoe', data: { name: 'Zoe', birthday: '2000-01-01' } }),
+        tables.createRow<Birthday>({
+          databaseId: DATABASE,
+          tableId: BIRTHDAYS,
+          rowId: 'zoe',
+          data: { name: 'Zoe', birthday: '2000-01-01' },
+        }),
         409,
         'row_already_exists',
       );
@@ -217,7 +270,12 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
 
     it('returns 400 row_invalid_structure for unknown columns, missing required ones and bad types', async () => {
       const tables = new TablesDB(t.admin());
-      for (const data of [{ name: 'X', birthday: '2000-01-01', extra: 1 }, { name: 'X' }, { name: 5, birthday: '2000-01-01' }, { name: 'X', birthday: 'yesterday' }]) {
+      for (const data of [
+        { name: 'X', birthday: '2000-01-01', extra: 1 },
+        { name: 'X' },
+        { name: 5, birthday: '2000-01-01' },
+        { name: 'X', birthday: 'yesterday' },
+      ]) {
         await expectAppwriteError(
           tables.createRow({ databaseId: DATABASE, tableId: BIRTHDAYS, rowId: 'unique()', data }),
           400,
@@ -230,16 +288,29 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
     it('returns 401 user_unauthorized when a user without table-level create permission writes', async () => {
       const { jwt } = await t.jwtFor('a');
       await expectAppwriteError(
-        new TablesDB(t.withJwt(jwt)).createRow({ databaseId: DATABASE, tableId: BIRTHDAYS, rowId: 'unique()', data: { name: 'X', birthday: '2000-01-01' } }),
+        new TablesDB(t.withJwt(jwt)).createRow<Birthday>({
+          databaseId: DATABASE,
+          tableId: BIRTHDAYS,
+          rowId: 'unique()',
+          data: { name: 'X', birthday: '2000-01-01' },
+        }),
         401,
         'user_unauthorized',
       );
     });
 
     it('returns 404 database_not_found and table_not_found with the id in the message', async () => {
-      const db = await expectAppwriteError(new TablesDB(t.admin()).listRows({ databaseId: 'nope', tableId: BIRTHDAYS }), 404, 'database_not_found');
+      const db = await expectAppwriteError(
+        new TablesDB(t.admin()).listRows({ databaseId: 'nope', tableId: BIRTHDAYS }),
+        404,
+        'database_not_found',
+      );
       expect(db.message).toBe("Database with the requested ID 'nope' could not be found.");
-      await expectAppwriteError(new TablesDB(t.admin()).listRows({ databaseId: DATABASE, tableId: 'nope' }), 404, 'table_not_found');
+      await expectAppwriteError(
+        new TablesDB(t.admin()).listRows({ databaseId: DATABASE, tableId: 'nope' }),
+        404,
+        'table_not_found',
+      );
     });
   });
 });
@@ -288,7 +359,12 @@ describe('emulator table permission matrix (Appwrite e2e: public / private / row
     },
   });
   const sessionFor = async (who: 'member' | 'plain') =>
-    (await new Account(t.admin()).createEmailPasswordSession({ email: `${who}@example.com`, password: `${who}-password` })).secret;
+    (
+      await new Account(t.admin()).createEmailPasswordSession({
+        email: `${who}@example.com`,
+        password: `${who}-password`,
+      })
+    ).secret;
   const ids = async (client: ReturnType<typeof t.guest>, tableId: string) =>
     (await new TablesDB(client).listRows({ databaseId: 'db', tableId })).rows.map((row) => row.$id);
   const ALL = ['any', 'users', 'mine', 'other', 'label', 'guests', 'none'];
@@ -303,26 +379,59 @@ describe('emulator table permission matrix (Appwrite e2e: public / private / row
     ['plain', 'doconly', ['any', 'users']],
     ['key', 'closed', ALL],
   ] as const)('%s reads %s → %j', async (who, tableId, expected) => {
-    const client = who === 'guest' ? t.guest() : who === 'key' ? t.admin() : t.withSession(await sessionFor(who));
+    const client =
+      who === 'guest' ? t.guest() : who === 'key' ? t.admin() : t.withSession(await sessionFor(who));
     expect(await ids(client, tableId)).toEqual(expected);
   });
 
   it('returns 401 user_unauthorized without table read and without rowSecurity', async () => {
-    await expectAppwriteError(new TablesDB(t.withSession(await sessionFor('member'))).listRows({ databaseId: 'db', tableId: 'closed' }), 401, 'user_unauthorized');
-    await expectAppwriteError(new TablesDB(t.guest()).listRows({ databaseId: 'db', tableId: 'closed' }), 401, 'user_unauthorized');
-  });
-
-  it('lets a user with table create permission write rows, only granting roles it holds', async () => {
-    const tables = new TablesDB(t.withSession(await sessionFor('member')));
-    const row = await tables.createRow({ databaseId: 'db', tableId: 'writable', rowId: 'r1', data: { title: 'hi' } });
-    expect(row.$permissions).toEqual(['read("user:member")', 'update("user:member")', 'delete("user:member")']);
     await expectAppwriteError(
-      tables.createRow({ databaseId: 'db', tableId: 'writable', rowId: 'r2', data: { title: 'x' }, permissions: [Permission.read(Role.user('plain'))] }),
+      new TablesDB(t.withSession(await sessionFor('member'))).listRows({
+        databaseId: 'db',
+        tableId: 'closed',
+      }),
       401,
       'user_unauthorized',
     );
     await expectAppwriteError(
-      tables.createRow({ databaseId: 'db', tableId: 'writable', rowId: 'r3', data: { title: 'x' }, permissions: ['read(any)'] }),
+      new TablesDB(t.guest()).listRows({ databaseId: 'db', tableId: 'closed' }),
+      401,
+      'user_unauthorized',
+    );
+  });
+
+  it('lets a user with table create permission write rows, only granting roles it holds', async () => {
+    const tables = new TablesDB(t.withSession(await sessionFor('member')));
+    const row = await tables.createRow<Note>({
+      databaseId: 'db',
+      tableId: 'writable',
+      rowId: 'r1',
+      data: { title: 'hi' },
+    });
+    expect(row.$permissions).toEqual([
+      'read("user:member")',
+      'update("user:member")',
+      'delete("user:member")',
+    ]);
+    await expectAppwriteError(
+      tables.createRow<Note>({
+        databaseId: 'db',
+        tableId: 'writable',
+        rowId: 'r2',
+        data: { title: 'x' },
+        permissions: [Permission.read(Role.user('plain'))],
+      }),
+      401,
+      'user_unauthorized',
+    );
+    await expectAppwriteError(
+      tables.createRow<Note>({
+        databaseId: 'db',
+        tableId: 'writable',
+        rowId: 'r3',
+        data: { title: 'x' },
+        permissions: ['read(any)'],
+      }),
       400,
       'general_argument_invalid',
     );

@@ -1,6 +1,6 @@
 import { Account, OAuthProvider, Users } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, PROTOCOLS, expectAppwriteError, useEmulator } from './helpers.ts';
+import { API_KEY, expectAppwriteError, PROTOCOLS, useEmulator } from './helpers.ts';
 
 /** Submits the consent form like a browser without JavaScript would, returning the final redirect target. */
 const consent = async (authorizeUrl: string, fields: { email?: string; decision: 'allow' | 'deny' }) => {
@@ -10,7 +10,12 @@ const consent = async (authorizeUrl: string, fields: { email?: string; decision:
   const hidden = Object.fromEntries(
     [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [
       m[1],
-      (m[2] ?? '').replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>'),
+      (m[2] ?? '')
+        .replaceAll('&quot;', '"')
+        .replaceAll('&amp;', '&')
+        .replaceAll('&#39;', "'")
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>'),
     ]),
   );
   const action = new URL(/<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '', authorizeUrl);
@@ -36,16 +41,26 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   const failure = 'http://localhost:3000/auth/oauth/failure';
 
   it('answers createOAuth2Token with 301 to the built-in consent page', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Github, success, failure });
+    const url = await new Account(t.guest()).createOAuth2Token({
+      provider: OAuthProvider.Github,
+      success,
+      failure,
+    });
     const authorize = new URL(url);
     expect(authorize.origin).toBe(t.running().origin);
     expect(authorize.pathname).toBe('/_emulator/oauth2/github/authorize');
-    expect(authorize.searchParams.get('redirect_uri')).toBe(`${t.running().origin}/v1/account/sessions/oauth2/callback/github/demo`);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(
+      `${t.running().origin}/v1/account/sessions/oauth2/callback/github/demo`,
+    );
     expect(JSON.parse(authorize.searchParams.get('state') ?? '')).toEqual({ success, failure, token: true });
   });
 
   it('renders a no-JavaScript consent form with a labelled email field and Allow/Deny buttons', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Google, success, failure });
+    const url = await new Account(t.guest()).createOAuth2Token({
+      provider: OAuthProvider.Google,
+      success,
+      failure,
+    });
     const html = await (await fetch(url)).text();
     expect(html).toContain('<label for="email">Email</label>');
     expect(html).toMatch(/<input id="email" name="email" type="email"/);
@@ -55,7 +70,11 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   });
 
   it('Allow → success URL with userId and a JWT-wrapped secret that createSession exchanges once', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Github, success, failure });
+    const url = await new Account(t.guest()).createOAuth2Token({
+      provider: OAuthProvider.Github,
+      success,
+      failure,
+    });
     const { response, location } = await consent(url, { email: 'user-b@example.com', decision: 'allow' });
     expect(response.status).toBe(301);
     const landed = new URL(location);
@@ -67,11 +86,19 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
     const session = await new Account(t.admin()).createSession({ userId: 'user-b', secret });
     expect(session).toMatchObject({ userId: 'user-b', provider: 'github', factors: ['email'] });
     expect((await new Account(t.withSession(session.secret)).get()).email).toBe('user-b@example.com');
-    await expectAppwriteError(new Account(t.admin()).createSession({ userId: 'user-b', secret }), 401, 'user_invalid_token');
+    await expectAppwriteError(
+      new Account(t.admin()).createSession({ userId: 'user-b', secret }),
+      401,
+      'user_invalid_token',
+    );
   });
 
   it('creates the user on a first sign-in with an unknown email', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Github, success, failure });
+    const url = await new Account(t.guest()).createOAuth2Token({
+      provider: OAuthProvider.Github,
+      success,
+      failure,
+    });
     const { location } = await consent(url, { email: 'Newcomer@Example.com', decision: 'allow' });
     const userId = new URL(location).searchParams.get('userId') ?? '';
     const user = await new Users(t.admin()).get({ userId });
@@ -79,35 +106,60 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   });
 
   it('expires the wrapped secret after 60 seconds', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Github, success, failure });
+    const url = await new Account(t.guest()).createOAuth2Token({
+      provider: OAuthProvider.Github,
+      success,
+      failure,
+    });
     const { location } = await consent(url, { email: 'user-a@example.com', decision: 'allow' });
     t.running().advanceClock(60);
     const secret = new URL(location).searchParams.get('secret') ?? '';
-    await expectAppwriteError(new Account(t.admin()).createSession({ userId: 'user-a', secret }), 401, 'user_invalid_token');
+    await expectAppwriteError(
+      new Account(t.admin()).createSession({ userId: 'user-a', secret }),
+      401,
+      'user_invalid_token',
+    );
   });
 
   it('Deny → failure URL with an Appwrite error object', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Github, success, failure });
+    const url = await new Account(t.guest()).createOAuth2Token({
+      provider: OAuthProvider.Github,
+      success,
+      failure,
+    });
     const { location } = await consent(url, { decision: 'deny' });
     const landed = new URL(location);
     expect(`${landed.origin}${landed.pathname}`).toBe(failure);
-    expect(JSON.parse(landed.searchParams.get('error') ?? '')).toMatchObject({ type: 'user_oauth2_provider_error', code: 424 });
+    expect(JSON.parse(landed.searchParams.get('error') ?? '')).toMatchObject({
+      type: 'user_oauth2_provider_error',
+      code: 424,
+    });
     expect(landed.searchParams.has('secret')).toBe(false);
   });
 
   it('re-renders the form with 400 for Allow without a valid email', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Github, success, failure });
+    const url = await new Account(t.guest()).createOAuth2Token({
+      provider: OAuthProvider.Github,
+      success,
+      failure,
+    });
     const { response } = await consent(url, { email: 'nope', decision: 'allow' });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Enter a valid email address.');
   });
 
   it('rejects a code that was already redeemed', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Github, success, failure });
+    const url = await new Account(t.guest()).createOAuth2Token({
+      provider: OAuthProvider.Github,
+      success,
+      failure,
+    });
     const page = await fetch(url);
     const html = await page.text();
     const field = (name: string) =>
-      (new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '').replaceAll('&quot;', '"').replaceAll('&amp;', '&');
+      (new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '')
+        .replaceAll('&quot;', '"')
+        .replaceAll('&amp;', '&');
     const allow = await fetch(new URL('/_emulator/oauth2/github/authorize', url), {
       method: 'POST',
       redirect: 'manual',
@@ -124,14 +176,32 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
     const redirect = first.headers.get('location') ?? '';
     expect((await fetch(redirect, { redirect: 'manual' })).headers.get('location')).toContain('secret=');
     const replay = new URL((await fetch(redirect, { redirect: 'manual' })).headers.get('location') ?? '');
-    expect(JSON.parse(replay.searchParams.get('error') ?? '{}')).toMatchObject({ type: 'user_oauth2_unauthorized', code: 401 });
+    expect(JSON.parse(replay.searchParams.get('error') ?? '{}')).toMatchObject({
+      type: 'user_oauth2_unauthorized',
+      code: 401,
+    });
     expect(replay.searchParams.has('secret')).toBe(false);
   });
 
   it.each([
-    ['a success URL on an unregistered host', { provider: 'github', success: 'https://evil.example/cb', failure }, 400, 'general_argument_invalid'],
-    ['a javascript: failure URL', { provider: 'github', success, failure: 'javascript:alert(1)' }, 400, 'general_argument_invalid'],
-    ['a provider the project has not enabled', { provider: 'gitlab', success, failure }, 412, 'project_provider_disabled'],
+    [
+      'a success URL on an unregistered host',
+      { provider: 'github', success: 'https://evil.example/cb', failure },
+      400,
+      'general_argument_invalid',
+    ],
+    [
+      'a javascript: failure URL',
+      { provider: 'github', success, failure: 'javascript:alert(1)' },
+      400,
+      'general_argument_invalid',
+    ],
+    [
+      'a provider the project has not enabled',
+      { provider: 'gitlab', success, failure },
+      412,
+      'project_provider_disabled',
+    ],
     ['an unknown provider', { provider: 'myspace', success, failure }, 400, 'general_argument_invalid'],
   ])('answers %s with an HTML error page (%i %s)', async (_, { provider, ...query }, status, type) => {
     const response = await t.raw(`/account/tokens/oauth2/${provider}?${new URLSearchParams(query)}`);
@@ -141,7 +211,10 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
     // node-appwrite reports a non-redirect answer as AppwriteException('Invalid redirect', status).
     const error: unknown = await new Account(t.guest())
       .createOAuth2Token({ provider: provider as OAuthProvider, ...query })
-      .then(() => 'no error', (e: unknown) => e);
+      .then(
+        () => 'no error',
+        (e: unknown) => e,
+      );
     expect(error).toMatchObject({ message: 'Invalid redirect', code: status });
   });
 
@@ -205,7 +278,10 @@ describe('emulator rate limits', () => {
   });
 
   it('does not count requests rejected by the scope check', async () => {
-    const { secret } = await new Account(t.admin()).createEmailPasswordSession({ email: 'user-a@example.com', password: 'password-a' });
+    const { secret } = await new Account(t.admin()).createEmailPasswordSession({
+      email: 'user-a@example.com',
+      password: 'password-a',
+    });
     const response = await t.raw('/account/jwts', { method: 'POST' });
     expect(response.status).toBe(401);
     const ok = await t.raw('/account/jwts', { method: 'POST', headers: { 'x-appwrite-session': secret } });
@@ -234,18 +310,32 @@ describe('emulator users API and general errors', () => {
   it('lists, creates and gets users; 404 user_not_found for an unknown id', async () => {
     const users = new Users(t.admin());
     expect((await users.list()).total).toBe(3);
-    const created = await users.create({ userId: 'user-d', email: 'user-d@example.com', password: 'password-d', name: 'D' });
+    const created = await users.create({
+      userId: 'user-d',
+      email: 'user-d@example.com',
+      password: 'password-d',
+      name: 'D',
+    });
     expect(created).toMatchObject({ $id: 'user-d', hash: 'scrypt', email: 'user-d@example.com' });
     expect(created.password).not.toContain('password-d');
     expect((await users.get({ userId: 'user-d' })).name).toBe('D');
-    expect((await users.list({ queries: ['{"method":"equal","attribute":"email","values":["user-b@example.com"]}'] })).users.map((u) => u.$id)).toEqual(['user-b']);
+    expect(
+      (
+        await users.list({
+          queries: ['{"method":"equal","attribute":"email","values":["user-b@example.com"]}'],
+        })
+      ).users.map((u) => u.$id),
+    ).toEqual(['user-b']);
     await expectAppwriteError(users.get({ userId: 'nobody' }), 404, 'user_not_found');
     await expectAppwriteError(users.create({ userId: 'user-a' }), 409, 'user_already_exists');
   });
 
-  it('lists and deletes a user\'s sessions', async () => {
+  it("lists and deletes a user's sessions", async () => {
     const users = new Users(t.admin());
-    const { secret } = await new Account(t.admin()).createEmailPasswordSession({ email: 'user-a@example.com', password: 'password-a' });
+    const { secret } = await new Account(t.admin()).createEmailPasswordSession({
+      email: 'user-a@example.com',
+      password: 'password-a',
+    });
     const list = await users.listSessions({ userId: 'user-a' });
     expect(list.total).toBe(1);
     expect(list.sessions[0]?.secret).toBe('');
@@ -256,7 +346,10 @@ describe('emulator users API and general errors', () => {
 
   it('refuses the users API to guests and users (401 general_unauthorized_scope)', async () => {
     await expectAppwriteError(new Users(t.guest()).list(), 401, 'general_unauthorized_scope');
-    const { secret } = await new Account(t.admin()).createEmailPasswordSession({ email: 'user-a@example.com', password: 'password-a' });
+    const { secret } = await new Account(t.admin()).createEmailPasswordSession({
+      email: 'user-a@example.com',
+      password: 'password-a',
+    });
     await expectAppwriteError(new Users(t.withSession(secret)).list(), 401, 'general_unauthorized_scope');
   });
 

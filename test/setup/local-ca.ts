@@ -1,8 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createLocalCA } from '../../emulator/tls.ts';
-import { writeCaCertificate } from '../../emulator/tls.ts';
+import { createLocalCA, writeCaCertificate } from '../../emulator/tls.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
