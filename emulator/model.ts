@@ -1,4 +1,4 @@
-import type { PasswordHash } from './crypto.ts';
+import { type PasswordHash, uniqueId } from './crypto.ts';
 import type { UserAgentInfo } from './useragent.ts';
 
 /** A session as stored: the secret itself is never kept, only its sha256. */
@@ -155,3 +155,13 @@ export const newUser = (id: string, now: number, fields: Partial<User> = {}): Us
   targets: [],
   ...fields,
 });
+
+/** The email target Appwrite keeps for a user with an email (none without one). */
+export const emailTargets = (email: string | null, now: number, id: string = uniqueId(now)): Target[] =>
+  email ? [{ id, createdAt: now, updatedAt: now, providerType: 'email', identifier: email }] : [];
+
+/** Adds a user to a project, indexing its email. Callers have checked that id and email are free. */
+export const addUser = (project: Project, user: User): void => {
+  project.users.set(user.id, user);
+  if (user.email) project.emails.set(user.email, user.id);
+};

@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { hashPassword, type PasswordHash } from './crypto.ts';
 import { parsePermission, validateRowData } from './database.ts';
-import type { Database, EmulatorState, Project, Table, User } from './model.ts';
+import {
+  addUser,
+  type Database,
+  type EmulatorState,
+  emailTargets,
+  newUser,
+  type Project,
+  type Table,
+} from './model.ts';
 
 /** Every scope an API key can be granted that the emulator checks (`account` is never grantable). */
 export const ALL_KEY_SCOPES = [
@@ -246,38 +254,19 @@ export const buildState = async (
       if (project.users.has(u.id) || (email && project.emails.has(email))) {
         throw new Error(`Seed: duplicate user ${u.id} in project ${p.id}`);
       }
-      const user: User = {
-        id: u.id,
-        createdAt: now,
-        updatedAt: now,
-        name: u.name,
-        email,
-        phone: '',
-        password: u.password ? await cachedHash(hashes, u.password) : null,
-        passwordUpdate: u.password ? now : null,
-        registration: now,
-        status: u.status,
-        labels: u.labels,
-        emailVerification: u.emailVerification,
-        phoneVerification: false,
-        prefs: {},
-        accessedAt: now,
-        sessions: [],
-        tokens: [],
-        targets: email
-          ? [
-              {
-                id: `${u.id}-email`,
-                createdAt: now,
-                updatedAt: now,
-                providerType: 'email',
-                identifier: email,
-              },
-            ]
-          : [],
-      };
-      project.users.set(user.id, user);
-      if (email) project.emails.set(email, user.id);
+      addUser(
+        project,
+        newUser(u.id, now, {
+          name: u.name,
+          email,
+          password: u.password ? await cachedHash(hashes, u.password) : null,
+          passwordUpdate: u.password ? now : null,
+          status: u.status,
+          labels: u.labels,
+          emailVerification: u.emailVerification,
+          targets: emailTargets(email, now, `${u.id}-email`),
+        }),
+      );
     }
     for (const d of p.databases) {
       const database: Database = { id: d.id, name: d.name ?? d.id, enabled: d.enabled, tables: new Map() };

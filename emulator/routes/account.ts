@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { type EmulatorEnv, guard, signJwt, verifyJwt } from '../auth.ts';
 import { digestEquals, hashPassword, sha256, uniqueId, verifyPassword } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
-import { newUser, type Session, type User } from '../model.ts';
+import { addUser, emailTargets, newUser, type Session, type User } from '../model.ts';
 import { accountModel, sessionModel } from '../models.ts';
 import { readParams, v, validate } from '../params.ts';
 import { clearSessionCookies, createSessionResponse } from '../sessions.ts';
@@ -51,12 +51,9 @@ export const accountRoutes = new Hono<EmulatorEnv>()
         email,
         password: await hashPassword(params.password),
         passwordUpdate: now,
-        targets: [
-          { id: uniqueId(now), createdAt: now, updatedAt: now, providerType: 'email', identifier: email },
-        ],
+        targets: emailTargets(email, now),
       });
-      project.users.set(id, user);
-      project.emails.set(email, id);
+      addUser(project, user);
       return c.json(accountModel(user), 201);
     },
   )
@@ -84,15 +81,7 @@ export const accountRoutes = new Hono<EmulatorEnv>()
     project.emails.set(email, user.id);
     if (user.email !== email) user.emailVerification = false;
     user.email = email;
-    user.targets = [
-      {
-        id: user.targets[0]?.id ?? uniqueId(now),
-        createdAt: now,
-        updatedAt: now,
-        providerType: 'email',
-        identifier: email,
-      },
-    ];
+    user.targets = emailTargets(email, now, user.targets[0]?.id);
     user.updatedAt = now;
     return c.json(accountModel(user));
   })
@@ -152,7 +141,7 @@ export const accountRoutes = new Hono<EmulatorEnv>()
       const { project, emulator } = c.var;
       const now = emulator.clock.now();
       const user = newUser(uniqueId(now), now);
-      project.users.set(user.id, user);
+      addUser(project, user);
       return createSessionResponse(c, user, {
         provider: 'anonymous',
         providerUid: '',

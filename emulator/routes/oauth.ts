@@ -4,7 +4,7 @@ import { html } from 'hono/html';
 import { type EmulatorEnv, guard, signJwt } from '../auth.ts';
 import { randomHex, sha256, uniqueId } from '../crypto.ts';
 import { AppwriteError, type ErrorType, invalidParam } from '../errors.ts';
-import { newUser, type Project } from '../model.ts';
+import { addUser, emailTargets, newUser, type Project } from '../model.ts';
 import { readParams, v, validate } from '../params.ts';
 import { KNOWN_OAUTH_PROVIDERS } from '../seed.ts';
 
@@ -148,18 +148,9 @@ export const oauthRoutes = new Hono<EmulatorEnv>()
           name: code.email.split('@')[0] ?? '',
           email: code.email,
           emailVerification: true,
-          targets: [
-            {
-              id: uniqueId(now),
-              createdAt: now,
-              updatedAt: now,
-              providerType: 'email',
-              identifier: code.email,
-            },
-          ],
+          targets: emailTargets(code.email, now),
         });
-        project.users.set(user.id, user);
-        project.emails.set(code.email, user.id);
+        addUser(project, user);
         userId = user.id;
       }
       const user = project.users.get(userId);

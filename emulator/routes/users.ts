@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { type EmulatorEnv, guard, signJwt } from '../auth.ts';
 import { hashPassword, randomHex, sha256, uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
-import { newUser, type User } from '../model.ts';
+import { addUser, emailTargets, newUser, type User } from '../model.ts';
 import { sessionModel, tokenModel, userModel } from '../models.ts';
 import { arrayParam, readParams, v, validate } from '../params.ts';
 import { createSessionResponse } from '../sessions.ts';
@@ -86,12 +86,9 @@ export const usersRoutes = new Hono<EmulatorEnv>()
       phone: params.phone ?? '',
       password: params.password ? await hashPassword(params.password) : null,
       passwordUpdate: params.password ? now : null,
-      targets: email
-        ? [{ id: uniqueId(now), createdAt: now, updatedAt: now, providerType: 'email', identifier: email }]
-        : [],
+      targets: emailTargets(email, now),
     });
-    project.users.set(id, user);
-    if (email) project.emails.set(email, id);
+    addUser(project, user);
     return c.json(userModel(user), 201);
   })
   .get('/users/:userId', READ, (c) => c.json(userModel(findUser(c))))
