@@ -27,9 +27,9 @@ const main = async (): Promise<void> => {
     console.log(usage);
     return;
   }
-  const portText = values.port ?? process.env.EMULATOR_PORT ?? '8788';
+  const portText = (values.port ?? process.env.EMULATOR_PORT ?? '8788').trim();
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${portText}`);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`Invalid port: ${portText}`);
   const seed: Seed | undefined = values.seed ? await loadSeedFile(values.seed) : undefined;
   const emulator = await startEmulator({
     port,

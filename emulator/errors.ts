@@ -91,7 +91,8 @@ export class AppwriteError extends Error {
    */
   constructor(type: ErrorType, message?: string, arg?: string) {
     const [code, description] = ERROR_TYPES[type];
-    super(message ?? (arg === undefined ? description : description.replace('%s', arg)));
+    // A replacer function, so `$&` and friends in a user-supplied ID are inserted literally.
+    super(message ?? (arg === undefined ? description : description.replace('%s', () => arg)));
     this.name = 'AppwriteError';
     this.type = type;
     this.code = code;

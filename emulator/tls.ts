@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,10 @@ const DAY = 24 * 60 * 60 * 1000;
 /** Generates a throw-away local CA, valid for 30 days, that can sign only end-entity certificates. */
 export const createLocalCA = async (): Promise<CertificateAuthority> => {
   const notBeforeDate = new Date(Date.now() - DAY);
-  const pems = await generate([{ name: 'commonName', value: 'hono-appwrite emulator local CA' }], {
+  // A unique subject per CA: with several emulator CAs trusted at once (old ones left in a bundle),
+  // an identical subject would make verification pick the wrong issuer.
+  const commonName = `hono-appwrite emulator local CA ${randomBytes(6).toString('hex')}`;
+  const pems = await generate([{ name: 'commonName', value: commonName }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notBeforeDate,
@@ -59,6 +63,7 @@ export const issueServerCertificate = async (
 export const writeCaCertificate = async (ca: CertificateAuthority): Promise<string> => {
   const dir = await mkdtemp(join(tmpdir(), 'appwrite-emulator-ca-'));
   const path = join(dir, 'ca.pem');
-  await writeFile(path, ca.cert, { mode: 0o644 });
+  // A trailing newline keeps `cat ca.pem other.pem > bundle.pem` parseable.
+  await writeFile(path, ca.cert.endsWith('\n') ? ca.cert : `${ca.cert}\n`, { mode: 0o644 });
   return path;
 };
