@@ -115,13 +115,13 @@ export const rowModel = (table: Table, row: Row): Record<string, unknown> => ({
   $tableId: table.id,
 });
 
-interface ParsedQuery {
+export interface ParsedQuery {
   method: string;
   attribute?: string;
   values?: unknown[];
 }
 
-const queryError = (message: string): AppwriteError =>
+export const queryError = (message: string): AppwriteError =>
   new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
 
 const FILTERS = new Set([
@@ -140,7 +140,8 @@ const FILTERS = new Set([
 /** Largest `limit` and `offset` Appwrite accepts (`APP_LIMIT_COUNT`). */
 const MAX_PAGE = 5000;
 
-const parseQuery = (raw: string): ParsedQuery => {
+/** Parses one SDK query string (`{"method","attribute","values"}`); anything else is a 400. */
+export const parseQuery = (raw: string): ParsedQuery => {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -153,6 +154,22 @@ const parseQuery = (raw: string): ParsedQuery => {
   const query = value as ParsedQuery;
   if (query.values !== undefined && !Array.isArray(query.values)) throw queryError('Syntax error');
   return query;
+};
+
+/**
+ * The value of a `limit` (1–5000) or `offset` (0–5000) query, null for other methods; an out of
+ * range or non-integer value is 400 general_query_invalid.
+ */
+export const pageValue = (query: ParsedQuery): number | null => {
+  if (query.method !== 'limit' && query.method !== 'offset') return null;
+  const n = query.values?.[0];
+  const min = query.method === 'limit' ? 1 : 0;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > MAX_PAGE) {
+    throw queryError(
+      `Invalid ${query.method}: Value must be a valid range between ${min} and ${MAX_PAGE.toLocaleString('en-US')}`,
+    );
+  }
+  return n;
 };
 
 type Comparable = string | number | boolean;
@@ -230,16 +247,10 @@ export const runQueries = (
   for (const raw of rawQueries) {
     const query = parseQuery(raw);
     const values = query.values ?? [];
-    if (query.method === 'limit' || query.method === 'offset') {
-      const n = values[0];
-      const min = query.method === 'limit' ? 1 : 0;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > MAX_PAGE) {
-        throw queryError(
-          `Invalid ${query.method}: Value must be a valid range between ${min} and ${MAX_PAGE.toLocaleString('en-US')}`,
-        );
-      }
-      if (query.method === 'limit') limit = n;
-      else offset = n;
+    const page = pageValue(query);
+    if (page !== null) {
+      if (query.method === 'limit') limit = page;
+      else offset = page;
     } else if (query.method === 'orderAsc' || query.method === 'orderDesc') {
       const attribute = query.attribute || '$sequence';
       if (!attributes.has(attribute)) throw queryError(`Attribute not found in schema: ${attribute}`);

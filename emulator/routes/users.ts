@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { type EmulatorEnv, guard, signJwt } from '../auth.ts';
 import { hashPassword, randomHex, sha256, uniqueId } from '../crypto.ts';
+import { pageValue, parseQuery, queryError } from '../database.ts';
 import { AppwriteError } from '../errors.ts';
 import { addUser, emailTargets, newUser, type User } from '../model.ts';
 import { sessionModel, tokenModel, userModel } from '../models.ts';
@@ -17,39 +18,23 @@ const findUser = (c: Context<EmulatorEnv>): User => {
   return user;
 };
 
-const queryError = (message: string) =>
-  new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
-
 /** Applies the `limit`, `offset` and `equal` (on `$id`, `email`, `name`) queries the Users API list supports here. */
 const listUsers = (users: User[], queries: string[]): { page: User[]; total: number } => {
   let limit = 25;
   let offset = 0;
   let matched = users;
   for (const raw of queries) {
-    let query: { method?: unknown; attribute?: unknown; values?: unknown };
-    try {
-      query = JSON.parse(raw) as typeof query;
-    } catch {
-      throw queryError('Syntax error');
-    }
-    const values = Array.isArray(query.values) ? query.values : [];
-    if (query.method === 'limit' || query.method === 'offset') {
-      const n = values[0];
-      if (
-        typeof n !== 'number' ||
-        !Number.isInteger(n) ||
-        n < (query.method === 'limit' ? 1 : 0) ||
-        n > 5000
-      ) {
-        throw queryError(`Invalid ${query.method}`);
-      }
-      if (query.method === 'limit') limit = n;
-      else offset = n;
-    } else if (query.method === 'equal' && ['$id', 'email', 'name'].includes(String(query.attribute))) {
+    const query = parseQuery(raw);
+    const page = pageValue(query);
+    const values = query.values ?? [];
+    if (page !== null) {
+      if (query.method === 'limit') limit = page;
+      else offset = page;
+    } else if (query.method === 'equal' && ['$id', 'email', 'name'].includes(query.attribute ?? '')) {
       const field = query.attribute === '$id' ? 'id' : (query.attribute as 'email' | 'name');
       matched = matched.filter((user) => values.includes(user[field]));
     } else {
-      throw queryError(`Query method not supported by the emulator's users list: ${String(query.method)}`);
+      throw queryError(`Query method not supported by the emulator's users list: ${query.method}`);
     }
   }
   return { page: matched.slice(offset, offset + limit), total: matched.length };

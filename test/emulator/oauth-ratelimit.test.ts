@@ -327,6 +327,13 @@ describe('emulator users API and general errors', () => {
       ).users.map((u) => u.$id),
     ).toEqual(['user-b']);
     await expectAppwriteError(users.get({ userId: 'nobody' }), 404, 'user_not_found');
+    expect((await users.list({ queries: ['{"method":"limit","values":[2]}'] })).users).toHaveLength(2);
+    await expectAppwriteError(users.list({ queries: ['{not json'] }), 400, 'general_query_invalid');
+    await expectAppwriteError(
+      users.list({ queries: ['{"method":"limit","values":[0]}'] }),
+      400,
+      'general_query_invalid',
+    );
     await expectAppwriteError(users.create({ userId: 'user-a' }), 409, 'user_already_exists');
   });
 
