@@ -2,12 +2,9 @@ import { Account, OAuthProvider, Users } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
 import { API_KEY, expectAppwriteError, PROTOCOLS, useEmulator } from './helpers.ts';
 
-/** Submits the consent form like a browser without JavaScript would, returning the final redirect target. */
-const consent = async (authorizeUrl: string, fields: { email?: string; decision: 'allow' | 'deny' }) => {
-  const page = await fetch(authorizeUrl);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  const hidden = Object.fromEntries(
+/** The consent form's hidden fields (client_id, redirect_uri, state, scope), HTML entities decoded. */
+const hiddenFields = (html: string): Record<string, string> =>
+  Object.fromEntries(
     [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [
       m[1],
       (m[2] ?? '')
@@ -18,6 +15,13 @@ const consent = async (authorizeUrl: string, fields: { email?: string; decision:
         .replaceAll('&gt;', '>'),
     ]),
   );
+
+/** Submits the consent form like a browser without JavaScript would, returning the final redirect target. */
+const consent = async (authorizeUrl: string, fields: { email?: string; decision: 'allow' | 'deny' }) => {
+  const page = await fetch(authorizeUrl);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const hidden = hiddenFields(html);
   const action = new URL(/<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '', authorizeUrl);
   let response = await fetch(action, {
     method: 'POST',
@@ -39,13 +43,12 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   const t = useEmulator(protocol);
   const success = 'http://localhost:3000/auth/oauth/callback?next=%2Fhome';
   const failure = 'http://localhost:3000/auth/oauth/failure';
+  /** createOAuth2Token for GitHub with the app's success and failure URLs; returns the provider URL. */
+  const startFlow = () =>
+    new Account(t.guest()).createOAuth2Token({ provider: OAuthProvider.Github, success, failure });
 
   it('answers createOAuth2Token with 301 to the built-in consent page', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({
-      provider: OAuthProvider.Github,
-      success,
-      failure,
-    });
+    const url = await startFlow();
     const authorize = new URL(url);
     expect(authorize.origin).toBe(t.running().origin);
     expect(authorize.pathname).toBe('/_emulator/oauth2/github/authorize');
@@ -70,11 +73,7 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   });
 
   it('Allow → success URL with userId and a JWT-wrapped secret that createSession exchanges once', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({
-      provider: OAuthProvider.Github,
-      success,
-      failure,
-    });
+    const url = await startFlow();
     const { response, location } = await consent(url, { email: 'user-b@example.com', decision: 'allow' });
     expect(response.status).toBe(301);
     const landed = new URL(location);
@@ -94,11 +93,7 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   });
 
   it('creates the user on a first sign-in with an unknown email', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({
-      provider: OAuthProvider.Github,
-      success,
-      failure,
-    });
+    const url = await startFlow();
     const { location } = await consent(url, { email: 'Newcomer@Example.com', decision: 'allow' });
     const userId = new URL(location).searchParams.get('userId') ?? '';
     const user = await new Users(t.admin()).get({ userId });
@@ -106,11 +101,7 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   });
 
   it('expires the wrapped secret after 60 seconds', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({
-      provider: OAuthProvider.Github,
-      success,
-      failure,
-    });
+    const url = await startFlow();
     const { location } = await consent(url, { email: 'user-a@example.com', decision: 'allow' });
     t.running().advanceClock(60);
     const secret = new URL(location).searchParams.get('secret') ?? '';
@@ -122,11 +113,7 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   });
 
   it('Deny → failure URL with an Appwrite error object', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({
-      provider: OAuthProvider.Github,
-      success,
-      failure,
-    });
+    const url = await startFlow();
     const { location } = await consent(url, { decision: 'deny' });
     const landed = new URL(location);
     expect(`${landed.origin}${landed.pathname}`).toBe(failure);
@@ -138,38 +125,19 @@ describe.each(PROTOCOLS)('emulator OAuth2 token flow over %s', (protocol) => {
   });
 
   it('re-renders the form with 400 for Allow without a valid email', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({
-      provider: OAuthProvider.Github,
-      success,
-      failure,
-    });
+    const url = await startFlow();
     const { response } = await consent(url, { email: 'nope', decision: 'allow' });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Enter a valid email address.');
   });
 
   it('rejects a code that was already redeemed', async () => {
-    const url = await new Account(t.guest()).createOAuth2Token({
-      provider: OAuthProvider.Github,
-      success,
-      failure,
-    });
-    const page = await fetch(url);
-    const html = await page.text();
-    const field = (name: string) =>
-      (new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '')
-        .replaceAll('&quot;', '"')
-        .replaceAll('&amp;', '&');
+    const url = await startFlow();
+    const hidden = hiddenFields(await (await fetch(url)).text());
     const allow = await fetch(new URL('/_emulator/oauth2/github/authorize', url), {
       method: 'POST',
       redirect: 'manual',
-      body: new URLSearchParams({
-        client_id: field('client_id'),
-        redirect_uri: field('redirect_uri'),
-        state: field('state'),
-        email: 'user-a@example.com',
-        decision: 'allow',
-      }),
+      body: new URLSearchParams({ ...hidden, email: 'user-a@example.com', decision: 'allow' }),
     });
     const callback = allow.headers.get('location') ?? '';
     const first = await fetch(callback, { redirect: 'manual' });
