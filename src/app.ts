@@ -1,27 +1,100 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { JwtCache } from './appwrite/jwt-cache.ts';
 import type { Config } from './config.ts';
+import { AppwriteHttpError } from './errors.ts';
+import { appwriteAuth } from './middleware/appwrite-auth.ts';
+import { originCheck } from './middleware/origin-check.ts';
+import { authRoutes } from './routes/auth.ts';
+import { meRoutes } from './routes/me.ts';
+import { oauthRoutes } from './routes/oauth.ts';
+import { tablesRoutes } from './routes/tables.ts';
+import type { AppEnv } from './types.ts';
 
-export type AppEnv = { Variables: { config: Config } };
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  /** Cache of minted JWTs; default a new one per app. Shared only to inspect it in tests. */
+  jwtCache?: JwtCache;
+}
+
+const STATUS_TYPES: Record<number, string> = {
+  400: 'general_argument_invalid',
+  401: 'user_unauthorized',
+  404: 'general_route_not_found',
+  413: 'general_payload_too_large',
+};
 
 /**
- * Builds the hono-appwrite app. So far it serves `/health`; the auth middleware and routes land
- * with the worker issue. Every error is JSON `{message, code, type}`, never a stack trace.
+ * Builds the hono-appwrite app: the auth routes, `/me` and the TablesDB rows route, acting as the
+ * signed-in user through {@link appwriteAuth}. Every error is JSON `{message, code, type}`.
  */
-export const createApp = (config: Config): Hono<AppEnv> => {
+export const createApp = (config: Config, options: CreateAppOptions = {}): Hono<AppEnv> => {
+  const jwtCache = options.jwtCache ?? new JwtCache();
+  const auth = (required: boolean) =>
+    appwriteAuth({
+      endpoint: config.APPWRITE_ENDPOINT,
+      projectId: config.APPWRITE_PROJECT_ID,
+      cookieName: config.SESSION_COOKIE_NAME,
+      timeoutMs: config.APPWRITE_TIMEOUT_MS,
+      required,
+    });
+
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('config', config);
+    c.set('jwtCache', jwtCache);
     await next();
+    // Every answer but /health depends on who asks: no shared cache (CDN, proxy) may keep it.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'private, no-store');
+    c.header('Vary', 'Authorization, Cookie', { append: true });
   });
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health', (c) => c.json({ status: 'ok' }, 200, { 'Cache-Control': 'no-store' }));
+
+  app.use('*', originCheck({ publicOrigin: config.PUBLIC_ORIGIN, allowedOrigins: config.ALLOWED_ORIGINS }));
+  app.use(
+    '/auth/*',
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: () => {
+        throw new AppwriteHttpError(
+          413,
+          'general_payload_too_large',
+          'The request body is larger than 16 KiB.',
+        );
+      },
+    }),
+  );
+  app.use('/auth/upgrade', auth(true));
+  app.use('/auth/logout', auth(true));
+  app.use('/auth/jwt', auth(true));
+  app.route('/auth/oauth', oauthRoutes);
+  app.route('/auth', authRoutes);
+  app.use('/me', auth(true));
+  app.route('/me', meRoutes);
+  app.use('/tables/*', auth(true));
+  app.route('/tables', tablesRoutes);
+
   app.notFound((c) =>
     c.json({ message: 'Route not found.', code: 404, type: 'general_route_not_found' }, 404),
   );
   app.onError((error, c) => {
-    if (error instanceof HTTPException) {
-      return c.json({ message: error.message, code: error.status, type: 'general_http_error' }, error.status);
+    if (error instanceof AppwriteHttpError) {
+      if (error.status >= 500) {
+        const cause = error.cause instanceof Error ? error.cause.name : typeof error.cause;
+        console.error(
+          `${c.req.method} ${new URL(c.req.url).pathname} → ${error.status} ${error.type} (${cause})`,
+        );
+      }
+      return c.json(error.toBody(), error.status);
     }
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      const type = STATUS_TYPES[status] ?? 'general_http_error';
+      return c.json({ message: error.message || type, code: status, type }, status);
+    }
+    // Name only: messages of unexpected errors can carry request data.
     console.error(`${c.req.method} ${new URL(c.req.url).pathname} failed: ${error.name}`);
     return c.json({ message: 'Server Error', code: 500, type: 'general_unknown' }, 500);
   });

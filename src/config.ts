@@ -1,17 +1,101 @@
 import { z } from 'zod';
 
-/** The worker's environment. Errors name the bad keys, never their values. */
-export const configSchema = z.object({
-  APPWRITE_ENDPOINT: z.url({ protocol: /^https?$/ }),
-  APPWRITE_PROJECT_ID: z.string().min(1),
-  APPWRITE_API_KEY: z.string().min(1),
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** True for hosts that never leave the machine, where plain HTTP cannot be intercepted. */
+export const isLoopbackHost = (hostname: string): boolean =>
+  LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+
+/** A comma-separated list in one variable, trimmed, empties dropped. */
+const list = <Item>(item: z.ZodType<Item, string>) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+/** An origin such as `https://app.example.com` (scheme, host, optional port; nothing else). */
+const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
+  const url = new URL(value);
+  if (url.origin === 'null' || `${url.origin}/` !== url.href.replace(/\/?$/, '/')) {
+    ctx.addIssue({ code: 'custom', message: 'expected an origin without path, query or fragment' });
+    return z.NEVER;
+  }
+  return url.origin;
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** Appwrite's custom ID rule: 1–36 of a-z A-Z 0-9 . - _, not starting with a special character. */
+export const appwriteId = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/);
+
+/**
+ * The worker's environment, validated once at start-up. Errors name the bad keys, never their values.
+ *
+ * - `APPWRITE_ENDPOINT` — e.g. `https://cloud.appwrite.io/v1`; HTTPS unless the host is loopback.
+ * - `APPWRITE_PROJECT_ID`, `APPWRITE_API_KEY` (secret; used only for creating accounts and sessions).
+ * - `PUBLIC_ORIGIN` — the worker's public origin (OAuth return URLs, same-origin checks). Default: the
+ *   origin of each request, which is right unless a proxy rewrites `Host`.
+ * - `ALLOWED_ORIGINS` — extra origins (comma-separated) trusted for `next` redirects and for unsafe
+ *   requests that carry cookies. Default: none (same origin only).
+ * - `OAUTH_PROVIDERS` — enabled providers, comma-separated (e.g. `github,google`). Default: none.
+ * - `SESSION_COOKIE_NAME` (default `a_session_<project id>`), `SESSION_COOKIE_DOMAIN` (default: host-only),
+ *   `SESSION_COOKIE_SAMESITE` (`Lax` default, `Strict` or `None`).
+ * - `LOGIN_PATH` — where browsers are sent after a failed form or OAuth sign-in (default `/login`).
+ * - `APPWRITE_TIMEOUT_MS` — per upstream request (default 10000).
+ */
+export const configSchema = z
+  .object({
+    APPWRITE_ENDPOINT: z
+      .url({ protocol: /^https?$/ })
+      .refine((value) => {
+        const url = new URL(value);
+        return url.protocol === 'https:' || isLoopbackHost(url.hostname);
+      }, 'HTTPS is required except for loopback hosts')
+      .refine((value) => {
+        const url = new URL(value);
+        return !url.search && !url.hash && !url.username && !url.password;
+      }, 'no query, fragment or credentials')
+      .transform((value) => value.replace(/\/+$/, '')),
+    APPWRITE_PROJECT_ID: appwriteId,
+    APPWRITE_API_KEY: z.string().min(1).max(4096),
+    PUBLIC_ORIGIN: origin.optional(),
+    ALLOWED_ORIGINS: list(origin),
+    OAUTH_PROVIDERS: list(z.string().regex(/^[a-z0-9]{1,32}$/)),
+    SESSION_COOKIE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+    SESSION_COOKIE_DOMAIN: z
+      .string()
+      .regex(/^\.?[a-z0-9.-]{1,253}$/i)
+      .optional(),
+    SESSION_COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
+    LOGIN_PATH: z
+      .string()
+      .regex(/^\/(?!\/)[^\s?#\\]*$/)
+      .default('/login'),
+    APPWRITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  })
+  .transform((env) => ({
+    ...env,
+    SESSION_COOKIE_NAME: env.SESSION_COOKIE_NAME ?? `a_session_${env.APPWRITE_PROJECT_ID}`,
+  }));
+
+/** The validated configuration, inferred from {@link configSchema}. */
+export type Config = z.output<typeof configSchema>;
+
+/** What {@link parseConfig} accepts: the raw environment (strings). */
+export type ConfigInput = z.input<typeof configSchema>;
 
 /** Parses the environment into a `Config`, throwing an error that lists the invalid keys only. */
 export const parseConfig = (env: Record<string, unknown>): Config => {
-  const result = configSchema.safeParse(env);
+  // Empty strings mean "unset" (wrangler vars and shells often pass them through).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = configSchema.safeParse(cleaned);
   if (!result.success) {
     const keys = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))];
     throw new Error(`Invalid configuration: ${keys.join(', ')} missing or malformed`);

@@ -1,0 +1,76 @@
+import { Account, Client, TablesDB } from 'node-appwrite';
+import type { Config } from '../config.ts';
+
+/** A credential that acts as one end user. Never logged, never mixed with the API key. */
+export type UserCredential = { kind: 'jwt'; jwt: string } | { kind: 'session'; secret: string };
+
+/** What building a client needs from the configuration. */
+export type ClientConfig = Pick<Config, 'APPWRITE_ENDPOINT' | 'APPWRITE_PROJECT_ID' | 'APPWRITE_TIMEOUT_MS'>;
+
+/**
+ * node-appwrite's `Client` with a deadline on every request: the signal aborts the connection and
+ * the body read, so a hung Appwrite costs at most `timeoutMs` and surfaces as `TimeoutError` (504).
+ */
+class TimedClient extends Client {
+  readonly #timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super();
+    this.#timeoutMs = timeoutMs;
+  }
+
+  override prepareRequest(
+    ...args: Parameters<Client['prepareRequest']>
+  ): ReturnType<Client['prepareRequest']> {
+    const request = super.prepareRequest(...args);
+    request.options.signal = AbortSignal.timeout(this.#timeoutMs);
+    return request;
+  }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
+/** Removes what cannot travel in a header (CR, LF and other controls) and bounds the length. */
+export const sanitizeUserAgent = (value: string | undefined): string | undefined => {
+  const cleaned = value?.replace(CONTROL_CHARACTERS, ' ').trim().slice(0, 512);
+  return cleaned || undefined;
+};
+
+const baseClient = (config: ClientConfig): Client =>
+  new TimedClient(config.APPWRITE_TIMEOUT_MS)
+    .setEndpoint(config.APPWRITE_ENDPOINT)
+    .setProject(config.APPWRITE_PROJECT_ID);
+
+/**
+ * A new client carrying the API key, for creating accounts and sessions on an end user's behalf.
+ * Their user agent is forwarded (Appwrite honours `X-Forwarded-User-Agent` only with a key), so the
+ * session lists their browser, not the worker. Never given a user credential: build one per call.
+ */
+export const adminClient = (config: ClientConfig & Pick<Config, 'APPWRITE_API_KEY'>, userAgent?: string) => {
+  const client = baseClient(config).setKey(config.APPWRITE_API_KEY);
+  const forwarded = sanitizeUserAgent(userAgent);
+  if (forwarded) client.setForwardedUserAgent(forwarded);
+  return client;
+};
+
+/**
+ * A new client acting as one end user (JWT or session secret), or as a guest without a credential.
+ * Built per request: node-appwrite's setters write into shared headers that cannot be unset, so a
+ * client reused across requests sends one user's call with another's credential.
+ */
+export const userClient = (config: ClientConfig, credential?: UserCredential): Client => {
+  const client = baseClient(config);
+  if (credential?.kind === 'jwt') client.setJWT(credential.jwt);
+  if (credential?.kind === 'session') client.setSession(credential.secret);
+  return client;
+};
+
+/** The node-appwrite services a route gets for the current user. */
+export type UserServices = { client: Client; account: Account; tablesDB: TablesDB };
+
+/** Services over one fresh {@link userClient}. */
+export const userServices = (config: ClientConfig, credential?: UserCredential): UserServices => {
+  const client = userClient(config, credential);
+  return { client, account: new Account(client), tablesDB: new TablesDB(client) };
+};

@@ -1,0 +1,132 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppwriteException } from 'node-appwrite';
+
+/** The body of every error the worker sends, as Appwrite shapes its own. */
+export type ErrorBody = { message: string; code: number; type: string };
+
+/**
+ * An error with an Appwrite-style `type`. Thrown anywhere during a request; the app's one `onError`
+ * turns it into `{message, code, type}`. `cause` keeps the original error for logs, never for clients.
+ */
+export class AppwriteHttpError extends HTTPException {
+  readonly type: string;
+
+  constructor(
+    status: ContentfulStatusCode,
+    type: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(status, { message, cause: options.cause });
+    this.name = 'AppwriteHttpError';
+    this.type = type;
+  }
+
+  /** The JSON body for this error. */
+  toBody(): ErrorBody {
+    return { message: this.message, code: this.status, type: this.type };
+  }
+}
+
+/** Shorthands for the errors the worker raises itself. */
+export const errors = {
+  unauthorized: () =>
+    new AppwriteHttpError(
+      401,
+      'user_unauthorized',
+      'Sign in first: send `Authorization: Bearer <jwt>` or the session cookie.',
+    ),
+  malformedJwt: () =>
+    new AppwriteHttpError(
+      401,
+      'user_jwt_invalid',
+      'The Authorization header must be `Bearer <jwt>` with a well-formed JWT.',
+    ),
+  malformedSession: () =>
+    new AppwriteHttpError(401, 'user_session_invalid', 'The session cookie is malformed. Sign in again.'),
+  invalidArgument: (message: string) => new AppwriteHttpError(400, 'general_argument_invalid', message),
+  unknownOrigin: () =>
+    new AppwriteHttpError(
+      403,
+      'general_unknown_origin',
+      'The request originated from an origin this server does not trust.',
+    ),
+};
+
+const isTimeout = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+
+/** Network failures as each runtime reports them: undici/Node, Bun, Deno, workerd. */
+const isNetworkFailure = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof TypeError) return true; // `fetch failed` (Node), Deno's and Bun's connection errors
+  const code = (error as { code?: unknown }).code;
+  return (
+    /network connection lost|connection refused|socket|ECONN|EPIPE|ENOTFOUND|EAI_AGAIN/i.test(
+      error.message,
+    ) ||
+    (typeof code === 'string' && /^(?:E[A-Z]+|ConnectionRefused|UND_ERR)/.test(code))
+  );
+};
+
+/**
+ * Maps anything a node-appwrite call can throw to an {@link AppwriteHttpError}:
+ * - Appwrite's own 4xx errors keep their status, `type` and message;
+ * - Appwrite 5xx → 502 (503 stays 503), keeping Appwrite's `type` when it sent one;
+ * - a non-JSON or truncated answer → 502 `upstream_invalid_response` (the raw body is never echoed);
+ * - connection refused/reset → 502 `upstream_unavailable`; timeout → 504 `upstream_timeout`.
+ */
+export const fromUpstream = (error: unknown): AppwriteHttpError => {
+  if (error instanceof AppwriteHttpError) return error;
+  if (error instanceof AppwriteException) {
+    const { code, type } = error;
+    if (typeof type === 'string' && type && code >= 400 && code < 500) {
+      return new AppwriteHttpError(code as ContentfulStatusCode, type, error.message || type, {
+        cause: error,
+      });
+    }
+    if (typeof type === 'string' && type && code >= 500) {
+      return new AppwriteHttpError(
+        code === 503 ? 503 : 502,
+        type,
+        'Appwrite could not complete the request.',
+        {
+          cause: error,
+        },
+      );
+    }
+    return new AppwriteHttpError(
+      502,
+      'upstream_invalid_response',
+      'Appwrite answered with something that is not an Appwrite response.',
+      { cause: error },
+    );
+  }
+  if (isTimeout(error)) {
+    return new AppwriteHttpError(504, 'upstream_timeout', 'Appwrite did not answer in time.', {
+      cause: error,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new AppwriteHttpError(
+      502,
+      'upstream_invalid_response',
+      'Appwrite answered with something that is not an Appwrite response.',
+      { cause: error },
+    );
+  }
+  if (isNetworkFailure(error)) {
+    return new AppwriteHttpError(502, 'upstream_unavailable', 'Appwrite is unreachable.', { cause: error });
+  }
+  return new AppwriteHttpError(500, 'general_unknown', 'Server Error', { cause: error });
+};
+
+/** Awaits a node-appwrite call, mapping every failure with {@link fromUpstream}. */
+export const upstream = async <T>(call: Promise<T>): Promise<T> => {
+  try {
+    return await call;
+  } catch (error) {
+    throw fromUpstream(error);
+  }
+};

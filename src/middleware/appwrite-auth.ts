@@ -1,0 +1,123 @@
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { type UserCredential, type UserServices, userServices } from '../appwrite/clients.ts';
+import { appwriteId } from '../config.ts';
+import { errors } from '../errors.ts';
+
+/** How the current request is authenticated. */
+export type AuthKind = 'jwt' | 'session' | 'guest';
+
+/** What {@link getAuth} returns. Holds no secret: the credential stays inside the middleware. */
+export interface Auth {
+  /** `jwt` (Bearer header), `session` (session cookie) or `guest` (no credential). */
+  readonly kind: AuthKind;
+  /**
+   * The user's id when it is proven without asking Appwrite; `undefined` otherwise (a JWT's claims
+   * cannot be verified here, since only the Appwrite server holds the signing key). Call
+   * `c.var.appwrite.account.get()` for the verified user.
+   */
+  readonly userId: string | undefined;
+}
+
+/** The variables `appwriteAuth` sets, for `new Hono<AppwriteAuthEnv>()`. */
+export type AppwriteAuthVariables = {
+  auth: Auth;
+  /** node-appwrite services acting as the current user (or as a guest), built for this request only. */
+  appwrite: UserServices;
+};
+
+/** Hono `Env` for apps that mount {@link appwriteAuth}. */
+export type AppwriteAuthEnv = { Variables: AppwriteAuthVariables };
+
+/** Options of {@link appwriteAuth}. */
+export interface AppwriteAuthOptions {
+  /** Appwrite endpoint, e.g. `https://cloud.appwrite.io/v1`. */
+  endpoint: string;
+  /** Appwrite project id. */
+  projectId: string;
+  /** Session cookie name. Default `a_session_<projectId>`, the name Appwrite's own cookie has. */
+  cookieName?: string;
+  /** Answer 401 `user_unauthorized` when the request has no credential. Default `false`. */
+  required?: boolean;
+  /** Deadline for each Appwrite request, in milliseconds. Default 10000. */
+  timeoutMs?: number;
+}
+
+// The credential of each request, kept out of `c.var` so that logging or serialising the context
+// cannot leak it. Keyed by the request's Auth object, so it is collected with the request.
+const credentials = new WeakMap<Auth, UserCredential>();
+
+// Three base64url segments; 8 KiB is far above any JWT Appwrite mints.
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
+// Appwrite session secrets are base64 (1.5+: of `{"id","secret"}`); tolerate base64url and dots.
+const SESSION_SECRET = /^[A-Za-z0-9+/=_.-]{16,4096}$/;
+
+/** Reads the credential: Bearer header first, then the cookie. Malformed is an error, not a guest. */
+export const readCredential = (c: Context, cookieName: string): UserCredential | undefined => {
+  const authorization = c.req.header('Authorization');
+  if (authorization !== undefined) {
+    const match = authorization.length <= 8192 ? BEARER.exec(authorization) : null;
+    if (!match?.[1]) throw errors.malformedJwt();
+    return { kind: 'jwt', jwt: match[1] };
+  }
+  const cookie = getCookie(c, cookieName);
+  if (cookie !== undefined) {
+    if (!SESSION_SECRET.test(cookie)) throw errors.malformedSession();
+    return { kind: 'session', secret: cookie };
+  }
+  return undefined;
+};
+
+/**
+ * Authenticates the request as an Appwrite user and gives the handler node-appwrite services acting
+ * as that user: `Authorization: Bearer <jwt>` first (from `account.createJWT()`), then the session
+ * cookie. A present but malformed credential is rejected (401), never downgraded to a guest.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<AppwriteAuthEnv>();
+ * app.use('/api/*', appwriteAuth({ endpoint, projectId, required: true }));
+ * app.get('/api/me', async (c) => c.json(await c.var.appwrite.account.get()));
+ * ```
+ */
+export const appwriteAuth = (options: AppwriteAuthOptions) => {
+  if (!options || typeof options.endpoint !== 'string' || !/^https?:\/\//.test(options.endpoint)) {
+    throw new Error('appwriteAuth: `endpoint` must be an http(s) URL');
+  }
+  if (typeof options.projectId !== 'string' || !appwriteId.safeParse(options.projectId).success) {
+    throw new Error('appwriteAuth: `projectId` must be an Appwrite project id');
+  }
+  const settings = {
+    APPWRITE_ENDPOINT: options.endpoint.replace(/\/+$/, ''),
+    APPWRITE_PROJECT_ID: options.projectId,
+    APPWRITE_TIMEOUT_MS: options.timeoutMs ?? 10_000,
+  };
+  const cookieName = options.cookieName ?? `a_session_${options.projectId}`;
+  const required = options.required ?? false;
+
+  return createMiddleware<AppwriteAuthEnv>(async function appwriteAuth(c, next) {
+    const credential = readCredential(c, cookieName);
+    if (!credential && required) throw errors.unauthorized();
+    const auth: Auth = Object.freeze({ kind: credential?.kind ?? 'guest', userId: undefined });
+    if (credential) credentials.set(auth, credential);
+    c.set('auth', auth);
+    c.set('appwrite', userServices(settings, credential));
+    await next();
+  });
+};
+
+/**
+ * The current request's {@link Auth}. Throws when `appwriteAuth` is not mounted on the route, so a
+ * missing middleware fails loudly instead of looking like a guest.
+ */
+export const getAuth = (c: Context): Auth => {
+  const auth: unknown = c.get('auth');
+  if (!auth || typeof auth !== 'object' || !('kind' in auth)) {
+    throw new Error('getAuth: appwriteAuth() is not mounted on this route');
+  }
+  return auth as Auth;
+};
+
+/** The current request's credential, for the worker's own routes (logout, JWT minting). Sensitive. */
+export const credentialOf = (c: Context): UserCredential | undefined => credentials.get(getAuth(c));

@@ -1,0 +1,71 @@
+import type { Context } from 'hono';
+import type { Config } from './config.ts';
+import { errors } from './errors.ts';
+
+/** The worker's public origin: `PUBLIC_ORIGIN`, or the origin the request was addressed to. */
+export const publicOrigin = (c: Context, config: Pick<Config, 'PUBLIC_ORIGIN'>): string =>
+  config.PUBLIC_ORIGIN ?? new URL(c.req.url).origin;
+
+/**
+ * Resolves a `next` redirect target: a same-origin path (returned as a path) or a URL on an
+ * allow-listed origin (returned whole). `undefined`/empty means `fallback`. Anything else — other
+ * origins, `//host`, backslashes, control characters, non-http schemes — is `null`.
+ */
+export const safeRedirect = (
+  next: string | undefined,
+  origin: string,
+  allowedOrigins: readonly string[],
+  fallback = '/',
+): string | null => {
+  if (next === undefined || next === '') return fallback;
+  // Browsers treat `\` as `/` and drop tabs/newlines inside URLs: `/\evil.example` is cross-origin.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (next.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(next)) return null;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password) return null;
+  if (next.startsWith('/') && !next.startsWith('//') && url.origin === origin) {
+    return `${url.pathname}${url.search}${url.hash}`;
+  }
+  if (url.origin === origin || allowedOrigins.includes(url.origin)) return url.href;
+  return null;
+};
+
+/** {@link safeRedirect} that throws 400 `general_argument_invalid` for an unsafe target. */
+export const requireSafeRedirect = (
+  c: Context,
+  config: Pick<Config, 'PUBLIC_ORIGIN' | 'ALLOWED_ORIGINS'>,
+  next: string | undefined,
+): string => {
+  const target = safeRedirect(next, publicOrigin(c, config), config.ALLOWED_ORIGINS);
+  if (target === null) {
+    throw errors.invalidArgument(
+      'Invalid `next` param: only paths on this site or allow-listed origins (ALLOWED_ORIGINS) are accepted.',
+    );
+  }
+  return target;
+};
+
+/** True when the client is a browser navigating (it prefers HTML), so errors become redirects. */
+export const wantsHtml = (c: Context): boolean => {
+  const accept = c.req.header('Accept') ?? '';
+  return accept.includes('text/html');
+};
+
+/** True for HTML form submissions, which are answered with 303 redirects instead of JSON. */
+export const isFormPost = (c: Context): boolean => {
+  const type = c.req.header('Content-Type')?.toLowerCase() ?? '';
+  return type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+};
+
+/** `path` with `params` added to its query string (works for paths and absolute URLs). */
+export const withQuery = (path: string, params: Record<string, string>): string => {
+  const url = new URL(path, 'http://placeholder.invalid');
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return path.startsWith('/') ? `${url.pathname}${url.search}${url.hash}` : url.href;
+};

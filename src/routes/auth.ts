@@ -1,0 +1,153 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { Account, ID, type Models } from 'node-appwrite';
+import { z } from 'zod';
+import { adminClient, userClient } from '../appwrite/clients.ts';
+import { hashSecret, jwtExpiry } from '../appwrite/jwt-cache.ts';
+import type { Config } from '../config.ts';
+import { AppwriteHttpError, errors, upstream } from '../errors.ts';
+import { readInput } from '../input.ts';
+import { credentialOf, getAuth } from '../middleware/appwrite-auth.ts';
+import { isFormPost, requireSafeRedirect, withQuery } from '../redirects.ts';
+import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
+import type { AppEnv } from '../types.ts';
+
+const email = z.email().max(255);
+// Appwrite's own password rule: 8–256 characters.
+const password = z.string().min(8).max(256);
+const next = z.string().max(2048).optional();
+
+const loginSchema = z.object({ email, password, next });
+const signupSchema = z.object({ email, password, name: z.string().max(128).optional(), next });
+const nextSchema = z.object({ next });
+
+/** A session as node-appwrite returns it to an API-key caller: `secret` must be filled. */
+const requireSecret = (session: Models.Session): Models.Session => {
+  if (!session.secret) {
+    throw new AppwriteHttpError(
+      502,
+      'upstream_invalid_response',
+      'Appwrite returned a session without its secret: the API key needs the `sessions.write` scope.',
+    );
+  }
+  return session;
+};
+
+/** The user behind a fresh session, read with that session (proves the cookie works). */
+const sessionUser = (config: Config, session: Models.Session) =>
+  upstream(new Account(userClient(config, { kind: 'session', secret: session.secret })).get());
+
+/** The admin services for this end user: API key, their user agent forwarded. */
+const adminAccount = (c: Context<AppEnv>) =>
+  new Account(adminClient(c.var.config, c.req.header('User-Agent')));
+
+/**
+ * Answers a form post with 303 to `target`, or JSON otherwise; form posts that fail are sent back
+ * to `back` with `?error=<type>` so a page can show it (JSON clients get the error itself).
+ */
+const formAware =
+  (back: (config: Config) => string, handler: (c: Context<AppEnv>) => Promise<Response>) =>
+  async (c: Context<AppEnv>): Promise<Response> => {
+    try {
+      return await handler(c);
+    } catch (error) {
+      if (!isFormPost(c) || !(error instanceof AppwriteHttpError)) throw error;
+      return c.redirect(withQuery(back(c.var.config), { error: error.type }), 303);
+    }
+  };
+
+const loginPage = (config: Config) => config.LOGIN_PATH;
+
+/** Email/password, guest and upgrade sign-in, logout and JWT minting (`/auth/*`). */
+export const authRoutes = new Hono<AppEnv>()
+  .post(
+    '/signup',
+    formAware(loginPage, async (c) => {
+      const input = await readInput(c, signupSchema);
+      const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
+      const admin = adminAccount(c);
+      const user = await upstream(
+        admin.create({ userId: ID.unique(), email: input.email, password: input.password, name: input.name }),
+      );
+      const session = requireSecret(
+        await upstream(admin.createEmailPasswordSession({ email: input.email, password: input.password })),
+      );
+      setSessionCookie(c, c.var.config, session.secret, session.expire);
+      return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 201);
+    }),
+  )
+  .post(
+    '/login',
+    formAware(loginPage, async (c) => {
+      const input = await readInput(c, loginSchema);
+      const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
+      const session = requireSecret(
+        await upstream(
+          adminAccount(c).createEmailPasswordSession({ email: input.email, password: input.password }),
+        ),
+      );
+      const user = await sessionUser(c.var.config, session);
+      setSessionCookie(c, c.var.config, session.secret, session.expire);
+      return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 200);
+    }),
+  )
+  .post(
+    '/anonymous',
+    formAware(loginPage, async (c) => {
+      const input = await readInput(c, nextSchema);
+      const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
+      const session = requireSecret(await upstream(adminAccount(c).createAnonymousSession()));
+      const user = await sessionUser(c.var.config, session);
+      setSessionCookie(c, c.var.config, session.secret, session.expire);
+      return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 201);
+    }),
+  )
+  .post(
+    '/upgrade',
+    formAware(
+      () => '/',
+      async (c) => {
+        const input = await readInput(c, loginSchema);
+        const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
+        if (getAuth(c).kind !== 'session') throw errors.unauthorized();
+        const { account } = c.var.appwrite;
+        const current = await upstream(account.get());
+        if (current.email) {
+          throw new AppwriteHttpError(409, 'user_not_guest', 'This account already has an email address.');
+        }
+        const user = await upstream(account.updateEmail({ email: input.email, password: input.password }));
+        return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 200);
+      },
+    ),
+  )
+  .post(
+    '/logout',
+    formAware(loginPage, async (c) => {
+      const input = await readInput(c, nextSchema);
+      const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
+      const credential = credentialOf(c);
+      if (credential?.kind !== 'session') throw errors.unauthorized();
+      try {
+        await upstream(c.var.appwrite.account.deleteSession({ sessionId: 'current' }));
+      } catch (error) {
+        // Already signed out upstream (expired or deleted elsewhere): clearing the cookie finishes
+        // the job. Anything else (Appwrite unreachable) keeps the cookie so the user can retry.
+        if (!(error instanceof AppwriteHttpError && error.status === 401)) throw error;
+      }
+      c.var.jwtCache.delete(await hashSecret(credential.secret));
+      clearSessionCookie(c, c.var.config);
+      return isFormPost(c) ? c.redirect(target, 303) : c.body(null, 204);
+    }),
+  )
+  .post('/jwt', async (c) => {
+    const credential = credentialOf(c);
+    if (credential?.kind !== 'session') throw errors.unauthorized();
+    const key = await hashSecret(credential.secret);
+    const minted = await c.var.jwtCache.get(key, async () => {
+      const { jwt } = await upstream(c.var.appwrite.account.createJWT());
+      // Appwrite's JWTs last 900 s; read the real expiry from the token Appwrite just gave us.
+      const expire = jwtExpiry(jwt) ?? new Date(Date.now() + 900_000);
+      return { jwt, expire: expire.toISOString() };
+    });
+    return c.json({ jwt: minted.jwt, expire: minted.expire });
+  });

@@ -1,0 +1,127 @@
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { Account, OAuthProvider } from 'node-appwrite';
+import { z } from 'zod';
+import { adminClient, userClient } from '../appwrite/clients.ts';
+import { appwriteId } from '../config.ts';
+import { AppwriteHttpError, upstream } from '../errors.ts';
+import { publicOrigin, requireSafeRedirect, wantsHtml, withQuery } from '../redirects.ts';
+import { oauthStateCookie, setSessionCookie } from '../session-cookie.ts';
+import type { AppEnv } from '../types.ts';
+
+const KNOWN_PROVIDERS = new Set<string>(Object.values(OAuthProvider));
+
+const callbackQuery = z.object({
+  state: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  userId: appwriteId,
+  secret: z.string().regex(/^[A-Za-z0-9+/=_.-]{1,4096}$/),
+  next: z.string().max(2048).optional(),
+});
+
+const failureError = z
+  .string()
+  .max(4096)
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ type: z.string().regex(/^[a-z0-9_]{1,64}$/) }));
+
+/** 32 random bytes, base64url: the value that binds an OAuth flow to the browser that started it. */
+const randomState = (): string => {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+};
+
+/** Compares without an early exit, so timing does not reveal how much of the state matched. */
+const sameState = (a: string, b: string): boolean => {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+};
+
+/**
+ * OAuth2 sign-in through Appwrite's token flow (`/auth/oauth/*`). Appwrite's flow has no `state`
+ * (appwrite/appwrite#8775): a success URL carrying an attacker's `userId`/`secret` would sign the
+ * victim into the attacker's account. So the start sets a random state in an httpOnly cookie and puts
+ * it in the success URL; the callback accepts only when both match, and the cookie is single-use.
+ */
+export const oauthRoutes = new Hono<AppEnv>()
+  .get('/callback', async (c) => {
+    const { config } = c.var;
+    const stateCookie = oauthStateCookie(config);
+    const expected = getCookie(c, stateCookie.name);
+    deleteCookie(c, stateCookie.name, stateCookie.options);
+    const query = callbackQuery.safeParse(c.req.query());
+    if (!expected || !query.success || !sameState(query.data.state, expected)) {
+      const error = new AppwriteHttpError(
+        403,
+        'user_oauth2_state_invalid',
+        'This sign-in was not started in this browser, or it expired. Start it again.',
+      );
+      if (wantsHtml(c)) return c.redirect(withQuery(config.LOGIN_PATH, { error: error.type }), 302);
+      throw error;
+    }
+    const target = requireSafeRedirect(c, config, query.data.next);
+    const admin = new Account(adminClient(config, c.req.header('User-Agent')));
+    const session = await upstream(
+      admin.createSession({ userId: query.data.userId, secret: query.data.secret }),
+    );
+    if (!session.secret) {
+      throw new AppwriteHttpError(
+        502,
+        'upstream_invalid_response',
+        'Appwrite returned a session without its secret.',
+      );
+    }
+    setSessionCookie(c, config, session.secret, session.expire);
+    return c.redirect(target, 302);
+  })
+  .get('/failure', (c) => {
+    const { config } = c.var;
+    const stateCookie = oauthStateCookie(config);
+    deleteCookie(c, stateCookie.name, stateCookie.options);
+    const reported = failureError.safeParse(c.req.query('error'));
+    const type = reported.success ? reported.data.type : 'user_oauth2_unauthorized';
+    if (wantsHtml(c)) return c.redirect(withQuery(config.LOGIN_PATH, { error: type }), 302);
+    throw new AppwriteHttpError(401, type, 'OAuth2 sign-in failed or was cancelled.');
+  })
+  .get('/:provider', async (c) => {
+    const { config } = c.var;
+    const provider = c.req.param('provider');
+    if (!config.OAUTH_PROVIDERS.includes(provider) || !KNOWN_PROVIDERS.has(provider)) {
+      throw new AppwriteHttpError(
+        412,
+        'project_provider_disabled',
+        'This OAuth2 provider is not enabled on this server (OAUTH_PROVIDERS).',
+      );
+    }
+    const target = requireSafeRedirect(c, config, c.req.query('next'));
+    const state = randomState();
+    const origin = publicOrigin(c, config);
+    const success = withQuery(`${origin}/auth/oauth/callback`, { state, next: target });
+    const failure = `${origin}/auth/oauth/failure`;
+    // A guest client: starting the flow needs no privilege, and Appwrite then checks the return
+    // URLs against the project's platforms as it does for browsers.
+    const location = await upstream(
+      new Account(userClient(config)).createOAuth2Token({
+        provider: provider as OAuthProvider,
+        success,
+        failure,
+      }),
+    );
+    if (!/^https?:\/\//i.test(location)) {
+      throw new AppwriteHttpError(502, 'upstream_invalid_response', 'Appwrite returned no OAuth2 redirect.');
+    }
+    const stateCookie = oauthStateCookie(config);
+    setCookie(c, stateCookie.name, state, stateCookie.options);
+    return c.redirect(location, 302);
+  });

@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { appwriteId } from '../config.ts';
+import { upstream } from '../errors.ts';
+import type { AppEnv } from '../types.ts';
+import { validate } from '../validation.ts';
+
+/** Appwrite's limits: at most 100 queries, each a JSON object such as `{"method":"limit","values":[1]}`. */
+const query = z
+  .string()
+  .max(4096)
+  .refine((value) => {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return (
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        !Array.isArray(parsed) &&
+        typeof (parsed as { method?: unknown }).method === 'string' &&
+        /^[a-zA-Z]{1,32}$/.test((parsed as { method: string }).method)
+      );
+    } catch {
+      return false;
+    }
+  }, 'each query must be an Appwrite query string, e.g. {"method":"limit","values":[10]}');
+
+const oneOrMany = z
+  .union([query, z.array(query).max(100)])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+
+const listQuery = z
+  .object({ 'queries[]': oneOrMany, queries: oneOrMany })
+  .transform((value) => [...value['queries[]'], ...value.queries])
+  .refine((queries) => queries.length <= 100, 'at most 100 queries');
+
+const params = z.object({ databaseId: appwriteId, tableId: appwriteId });
+
+/**
+ * `GET /tables/:databaseId/:tableId/rows`: `tablesDB.listRows` as the signed-in user, so Appwrite's
+ * row permissions decide what they see. `queries[]` are Appwrite query strings, checked for shape and
+ * passed through.
+ */
+export const tablesRoutes = new Hono<AppEnv>().get(
+  '/:databaseId/:tableId/rows',
+  validate('param', params),
+  validate('query', listQuery),
+  async (c) => {
+    const { databaseId, tableId } = c.req.valid('param');
+    const queries = c.req.valid('query');
+    return c.json(await upstream(c.var.appwrite.tablesDB.listRows({ databaseId, tableId, queries })));
+  },
+);

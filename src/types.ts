@@ -1,0 +1,8 @@
+import type { JwtCache } from './appwrite/jwt-cache.ts';
+import type { Config } from './config.ts';
+import type { AppwriteAuthVariables } from './middleware/appwrite-auth.ts';
+
+/** Hono `Env` of the hono-appwrite app: its config, its JWT cache and the auth variables. */
+export type AppEnv = {
+  Variables: AppwriteAuthVariables & { config: Config; jwtCache: JwtCache };
+};
