@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the same validation as zod, tree-shakable (~5 KiB gzip instead of ~90 KiB in the worker).
+import * as z from 'zod/mini';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -7,30 +8,33 @@ export const isLoopbackHost = (hostname: string): boolean =>
   LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 
 /** A comma-separated list in one variable, trimmed, empties dropped. */
-const list = <Item>(item: z.ZodType<Item, string>) =>
-  z
-    .string()
-    .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
+const list = <Item>(item: z.ZodMiniType<Item, string>) =>
+  z.pipe(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((value) =>
+        (value ?? '')
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      ),
+    ),
+    z.array(item),
+  );
 
 /** An origin such as `https://app.example.com` (scheme, host, optional port; nothing else). */
-const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
-  const url = new URL(value);
-  if (url.origin === 'null' || `${url.origin}/` !== url.href.replace(/\/?$/, '/')) {
-    ctx.addIssue({ code: 'custom', message: 'expected an origin without path, query or fragment' });
-    return z.NEVER;
-  }
-  return url.origin;
-});
+const origin = z.pipe(
+  z.url({ protocol: /^https?$/ }).check(
+    z.refine((value) => {
+      const url = new URL(value);
+      return url.origin !== 'null' && `${url.origin}/` === url.href.replace(/\/?$/, '/');
+    }, 'expected an origin without path, query or fragment'),
+  ),
+  z.transform((value) => new URL(value).origin),
+);
 
 /** Appwrite's custom ID rule: 1–36 of a-z A-Z 0-9 . - _, not starting with a special character. */
-export const appwriteId = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/);
+export const appwriteId = z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/));
 
 /**
  * The worker's environment, validated once at start-up. Errors name the bad keys, never their values.
@@ -47,43 +51,40 @@ export const appwriteId = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/);
  * - `LOGIN_PATH` — where browsers are sent after a failed form or OAuth sign-in (default `/login`).
  * - `APPWRITE_TIMEOUT_MS` — per upstream request (default 10000).
  */
-export const configSchema = z
-  .object({
-    APPWRITE_ENDPOINT: z
-      .url({ protocol: /^https?$/ })
-      .refine((value) => {
-        const url = new URL(value);
-        return url.protocol === 'https:' || isLoopbackHost(url.hostname);
-      }, 'HTTPS is required except for loopback hosts')
-      .refine((value) => {
-        const url = new URL(value);
-        return !url.search && !url.hash && !url.username && !url.password;
-      }, 'no query, fragment or credentials')
-      .transform((value) => value.replace(/\/+$/, '')),
+export const configSchema = z.pipe(
+  z.object({
+    APPWRITE_ENDPOINT: z.pipe(
+      z.url({ protocol: /^https?$/ }).check(
+        z.refine((value) => {
+          const url = new URL(value);
+          return url.protocol === 'https:' || isLoopbackHost(url.hostname);
+        }, 'HTTPS is required except for loopback hosts'),
+        z.refine((value) => {
+          const url = new URL(value);
+          return !url.search && !url.hash && !url.username && !url.password;
+        }, 'no query, fragment or credentials'),
+      ),
+      z.transform((value) => value.replace(/\/+$/, '')),
+    ),
     APPWRITE_PROJECT_ID: appwriteId,
-    APPWRITE_API_KEY: z.string().min(1).max(4096),
-    PUBLIC_ORIGIN: origin.optional(),
+    APPWRITE_API_KEY: z.string().check(z.minLength(1), z.maxLength(4096)),
+    PUBLIC_ORIGIN: z.optional(origin),
     ALLOWED_ORIGINS: list(origin),
-    OAUTH_PROVIDERS: list(z.string().regex(/^[a-z0-9]{1,32}$/)),
-    SESSION_COOKIE_NAME: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/)
-      .optional(),
-    SESSION_COOKIE_DOMAIN: z
-      .string()
-      .regex(/^\.?[a-z0-9.-]{1,253}$/i)
-      .optional(),
-    SESSION_COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
-    LOGIN_PATH: z
-      .string()
-      .regex(/^\/(?!\/)[^\s?#\\]*$/)
-      .default('/login'),
-    APPWRITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  })
-  .transform((env) => ({
+    OAUTH_PROVIDERS: list(z.string().check(z.regex(/^[a-z0-9]{1,32}$/))),
+    SESSION_COOKIE_NAME: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+    SESSION_COOKIE_DOMAIN: z.optional(z.string().check(z.regex(/^\.?[a-z0-9.-]{1,253}$/i))),
+    SESSION_COOKIE_SAMESITE: z._default(z.enum(['Lax', 'Strict', 'None']), 'Lax'),
+    LOGIN_PATH: z._default(z.string().check(z.regex(/^\/(?!\/)[^\s?#\\]*$/)), '/login'),
+    APPWRITE_TIMEOUT_MS: z._default(
+      z.coerce.number().check(z.int(), z.minimum(100), z.maximum(120_000)),
+      10_000,
+    ),
+  }),
+  z.transform((env) => ({
     ...env,
     SESSION_COOKIE_NAME: env.SESSION_COOKIE_NAME ?? `a_session_${env.APPWRITE_PROJECT_ID}`,
-  }));
+  })),
+);
 
 /** The validated configuration, inferred from {@link configSchema}. */
 export type Config = z.output<typeof configSchema>;

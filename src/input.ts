@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AppwriteHttpError, errors } from './errors.ts';
 import { isFormPost } from './redirects.ts';
 
@@ -16,7 +16,7 @@ export const describeIssue = (error: {
  * Reads a JSON or HTML-form body and validates it with `schema`. Bad JSON, other content types and
  * invalid fields are 400/415 Appwrite-shaped errors; the body is never echoed back.
  */
-export const readInput = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> => {
+export const readInput = async <S extends z.ZodMiniType>(c: Context, schema: S): Promise<z.output<S>> => {
   const type = c.req.header('Content-Type')?.toLowerCase() ?? '';
   let raw: unknown;
   if (type.startsWith('application/json')) {

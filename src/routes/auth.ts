@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { Account, ID, type Models } from 'node-appwrite';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { adminClient, userClient } from '../appwrite/clients.ts';
 import { hashSecret, jwtExpiry } from '../appwrite/jwt-cache.ts';
 import type { Config } from '../config.ts';
@@ -12,13 +12,18 @@ import { isFormPost, requireSafeRedirect, withQuery } from '../redirects.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import type { AppEnv } from '../types.ts';
 
-const email = z.email().max(255);
+const email = z.email().check(z.maxLength(255));
 // Appwrite's own password rule: 8–256 characters.
-const password = z.string().min(8).max(256);
-const next = z.string().max(2048).optional();
+const password = z.string().check(z.minLength(8), z.maxLength(256));
+const next = z.optional(z.string().check(z.maxLength(2048)));
 
 const loginSchema = z.object({ email, password, next });
-const signupSchema = z.object({ email, password, name: z.string().max(128).optional(), next });
+const signupSchema = z.object({
+  email,
+  password,
+  name: z.optional(z.string().check(z.maxLength(128))),
+  next,
+});
 const nextSchema = z.object({ next });
 
 /** A session as node-appwrite returns it to an API-key caller: `secret` must be filled. */

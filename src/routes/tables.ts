@@ -1,15 +1,14 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { appwriteId } from '../config.ts';
 import { upstream } from '../errors.ts';
 import type { AppEnv } from '../types.ts';
 import { validate } from '../validation.ts';
 
 /** Appwrite's limits: at most 100 queries, each a JSON object such as `{"method":"limit","values":[1]}`. */
-const query = z
-  .string()
-  .max(4096)
-  .refine((value) => {
+const query = z.string().check(
+  z.maxLength(4096),
+  z.refine((value) => {
     try {
       const parsed: unknown = JSON.parse(value);
       return (
@@ -22,17 +21,24 @@ const query = z
     } catch {
       return false;
     }
-  }, 'each query must be an Appwrite query string, e.g. {"method":"limit","values":[10]}');
+  }, 'each query must be an Appwrite query string, e.g. {"method":"limit","values":[10]}'),
+);
 
-const oneOrMany = z
-  .union([query, z.array(query).max(100)])
-  .optional()
-  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+const oneOrMany = z.pipe(
+  z.optional(z.union([query, z.array(query).check(z.maxLength(100))])),
+  z.transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+);
 
-const listQuery = z
-  .object({ 'queries[]': oneOrMany, queries: oneOrMany })
-  .transform((value) => [...value['queries[]'], ...value.queries])
-  .refine((queries) => queries.length <= 100, 'at most 100 queries');
+const listQuery = z.pipe(
+  z.object({ 'queries[]': oneOrMany, queries: oneOrMany }),
+  z.pipe(
+    z.transform((value: { 'queries[]': string[]; queries: string[] }) => [
+      ...value['queries[]'],
+      ...value.queries,
+    ]),
+    z.array(z.string()).check(z.maxLength(100, 'at most 100 queries')),
+  ),
+);
 
 const params = z.object({ databaseId: appwriteId, tableId: appwriteId });
 
