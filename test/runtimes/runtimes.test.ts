@@ -1,0 +1,72 @@
+// The black-box scenario against the real server on each runtime, started with its npm script,
+// talking HTTPS to the emulator (signed by the run's test CA, trusted the way each runtime expects).
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { defineScenario, expectError, signIn, type Target } from '../support/scenario.ts';
+import { type SpawnedServer, startScript } from '../support/servers.ts';
+
+const RUNTIMES = [
+  { name: 'Node', script: 'start', trust: 'NODE_EXTRA_CA_CERTS', graceMs: 0 },
+  { name: 'Bun', script: 'start:bun', trust: 'NODE_EXTRA_CA_CERTS', graceMs: 0 },
+  { name: 'Deno', script: 'start:deno', trust: 'DENO_CERT', graceMs: 0 },
+  { name: 'workerd (wrangler dev)', script: 'dev:worker', trust: 'SSL_CERT_FILE', graceMs: 10_000 },
+] as const;
+
+describe.each(RUNTIMES)('the worker on $name', { timeout: 60_000 }, ({ script, trust, graceMs }) => {
+  let emulator: RunningEmulator;
+  let server: SpawnedServer;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ https: { ca: inject('testCa') } });
+    const caFile = process.env.NODE_EXTRA_CA_CERTS ?? '';
+    server = await startScript(script, {
+      APPWRITE_ENDPOINT: emulator.endpoint,
+      APPWRITE_PROJECT_ID: 'demo',
+      APPWRITE_API_KEY: 'demo-api-key',
+      OAUTH_PROVIDERS: 'github',
+      [trust]: caFile,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await emulator?.stop();
+  });
+
+  const target = (): Target => ({
+    base: server.base,
+    endpoint: emulator.endpoint,
+    request: (path, init) => fetch(`${server.base}${path}`, { redirect: 'manual', ...init }),
+  });
+
+  defineScenario(target);
+
+  const login = () =>
+    fetch(`${server.base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'user-a@example.com', password: 'password-a' }),
+    });
+
+  it('answers 502 upstream_unavailable while Appwrite is down, and serves again once it is back', async () => {
+    const { jar } = await signIn(target(), 'user-a@example.com', 'password-a');
+    const port = emulator.port;
+    await emulator.stop();
+    const down = await fetch(`${server.base}/me`, { headers: { cookie: jar.header() } });
+    await expectError(down, 502, 'upstream_unavailable');
+    const loginDown = await login();
+    await expectError(loginDown, 502, 'upstream_unavailable');
+    expect(loginDown.headers.getSetCookie()).toEqual([]);
+    emulator = await startEmulator({ port, https: { ca: inject('testCa') } });
+    // Node, Bun and Deno serve the very next request. workerd (wrangler dev) keeps failing for a few
+    // seconds after a refused connection (measured: ~4.5 s, then it recovers without a restart), so
+    // it gets a bounded grace period; the worker holds no connection state of its own.
+    const deadline = Date.now() + graceMs;
+    let again = await login();
+    while (again.status !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      again = await login();
+    }
+    expect(again.status).toBe(200);
+  });
+});
