@@ -1,13 +1,56 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+
+/** The worker entry in workerd (Miniflare), against an emulator over HTTP or HTTPS. */
+const workerd = (protocol: 'http' | 'https') => ({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      main: './runtimes/cloudflare.ts',
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          APPWRITE_ENDPOINT: inject('workerdEmulatorEndpoint'),
+          APPWRITE_PROJECT_ID: 'demo',
+          APPWRITE_API_KEY: 'demo-api-key',
+          OAUTH_PROVIDERS: 'github',
+        },
+      },
+    })),
+  ],
+  // The same aliases as wrangler.toml: node-appwrite gets the platform's fetch.
+  resolve: {
+    alias: {
+      undici: new URL('./src/platform/undici-fetch.ts', import.meta.url).pathname,
+      fs: new URL('./src/platform/empty.ts', import.meta.url).pathname,
+    },
+  },
+  test: {
+    name: `workerd-${protocol}`,
+    include: ['test/workerd/**/*.test.ts'],
+    globalSetup: ['test/setup/workerd-emulator.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
 
 export default defineConfig({
   test: {
-    include: ['emulator/**/*.test.ts', 'src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Creates the local CA that HTTPS suites trust through NODE_EXTRA_CA_CERTS (read by Node at
-    // process start, so it must be set before the test workers are forked).
-    globalSetup: ['test/setup/local-ca.ts'],
-    pool: 'forks',
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['emulator/**/*.test.ts', 'src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/workerd/**'],
+          // Creates the local CA that HTTPS suites trust through NODE_EXTRA_CA_CERTS (read by Node at
+          // process start, so it must be set before the test workers are forked).
+          globalSetup: ['test/setup/local-ca.ts'],
+          pool: 'forks',
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      workerd('http'),
+      workerd('https'),
+    ],
   },
 });

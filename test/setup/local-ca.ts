@@ -1,7 +1,5 @@
-import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createLocalCA, writeCaCertificate } from '../../emulator/tls.ts';
+import { testCa } from './test-ca.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,11 +10,6 @@ declare module 'vitest' {
 
 /** One local CA for the whole run: HTTPS emulators started by tests sign with it, Node trusts it. */
 export default async function setup(project: TestProject) {
-  const ca = await createLocalCA();
-  const certPath = await writeCaCertificate(ca);
-  process.env.NODE_EXTRA_CA_CERTS = certPath;
+  const { ca } = await testCa();
   project.provide('testCa', ca);
-  return async () => {
-    await rm(dirname(certPath), { recursive: true, force: true });
-  };
 }
