@@ -82,7 +82,7 @@ export const createApp = (config: Config, options: CreateAppOptions = {}): Hono<
   app.onError((error, c) => {
     if (error instanceof AppwriteHttpError) {
       if (error.status >= 500) {
-        const cause = error.cause instanceof Error ? error.cause.name : typeof error.cause;
+        const cause = (error.cause as { name?: unknown } | null)?.name ?? typeof error.cause;
         console.error(
           `${c.req.method} ${new URL(c.req.url).pathname} → ${error.status} ${error.type} (${cause})`,
         );

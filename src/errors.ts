@@ -108,7 +108,9 @@ export const fromUpstream = (error: unknown): AppwriteHttpError => {
       cause: error,
     });
   }
-  if (error instanceof SyntaxError) {
+  // json-bigint (node-appwrite's parser) throws a plain `{name: 'SyntaxError', text}` object, not
+  // an Error, for truncated JSON; `text` is the raw body and must never reach a client or a log.
+  if (error instanceof SyntaxError || (error as { name?: unknown } | null)?.name === 'SyntaxError') {
     return new AppwriteHttpError(
       502,
       'upstream_invalid_response',
