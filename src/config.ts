@@ -26,11 +26,13 @@ const list = <Item>(item: z.ZodMiniType<Item, string>) =>
 const origin = z.pipe(
   z.url({ protocol: /^https?$/ }).check(
     z.refine((value) => {
+      // zod runs refinements even after z.url() failed: never let `new URL` throw (its error holds the value).
+      if (!URL.canParse(value)) return false;
       const url = new URL(value);
       return url.origin !== 'null' && `${url.origin}/` === url.href.replace(/\/?$/, '/');
     }, 'expected an origin without path, query or fragment'),
   ),
-  z.transform((value) => new URL(value).origin),
+  z.transform((value) => (URL.canParse(value) ? new URL(value).origin : value)),
 );
 
 /** Appwrite's custom ID rule: 1–36 of a-z A-Z 0-9 . - _, not starting with a special character. */
@@ -56,10 +58,12 @@ export const configSchema = z.pipe(
     APPWRITE_ENDPOINT: z.pipe(
       z.url({ protocol: /^https?$/ }).check(
         z.refine((value) => {
+          if (!URL.canParse(value)) return false;
           const url = new URL(value);
           return url.protocol === 'https:' || isLoopbackHost(url.hostname);
         }, 'HTTPS is required except for loopback hosts'),
         z.refine((value) => {
+          if (!URL.canParse(value)) return false;
           const url = new URL(value);
           return !url.search && !url.hash && !url.username && !url.password;
         }, 'no query, fragment or credentials'),

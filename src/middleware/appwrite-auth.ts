@@ -66,6 +66,11 @@ export const readCredential = (c: Context, cookieName: string): UserCredential |
     if (!SESSION_SECRET.test(cookie)) throw errors.malformedSession();
     return { kind: 'session', secret: cookie };
   }
+  // Hono's parser drops values holding characters cookies may not carry (`\`, `"`, controls): the
+  // cookie is then present but malformed, which must be an error, not a guest.
+  const raw = c.req.header('Cookie');
+  if (raw?.split(';').some((pair) => pair.trim().startsWith(`${cookieName}=`)))
+    throw errors.malformedSession();
   return undefined;
 };
 
