@@ -1,5 +1,6 @@
-import { Account, Client, TablesDB } from 'node-appwrite';
+import { Account, Client, type Models, TablesDB } from 'node-appwrite';
 import type { Config } from '../config.ts';
+import { AppwriteHttpError } from '../errors.ts';
 
 /** A credential that acts as one end user. Never logged, never mixed with the API key. */
 export type UserCredential = { kind: 'jwt'; jwt: string } | { kind: 'session'; secret: string };
@@ -73,4 +74,19 @@ export type UserServices = { client: Client; account: Account; tablesDB: TablesD
 export const userServices = (config: ClientConfig, credential?: UserCredential): UserServices => {
   const client = userClient(config, credential);
   return { client, account: new Account(client), tablesDB: new TablesDB(client) };
+};
+
+/**
+ * A session as Appwrite returns it to an API-key caller, checked to carry its `secret` (it is empty
+ * for callers without a key, or a key without the `sessions.write` scope).
+ */
+export const requireSessionSecret = (session: Models.Session): Models.Session => {
+  if (!session.secret) {
+    throw new AppwriteHttpError(
+      502,
+      'upstream_invalid_response',
+      'Appwrite returned a session without its secret: the API key needs the `sessions.write` scope.',
+    );
+  }
+  return session;
 };

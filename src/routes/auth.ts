@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { Account, ID, type Models } from 'node-appwrite';
 import * as z from 'zod/mini';
-import { adminClient, userClient } from '../appwrite/clients.ts';
+import { adminClient, requireSessionSecret, userClient } from '../appwrite/clients.ts';
 import { hashSecret, jwtExpiry } from '../appwrite/jwt-cache.ts';
 import type { Config } from '../config.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
@@ -25,18 +25,6 @@ const signupSchema = z.object({
   next,
 });
 const nextSchema = z.object({ next });
-
-/** A session as node-appwrite returns it to an API-key caller: `secret` must be filled. */
-const requireSecret = (session: Models.Session): Models.Session => {
-  if (!session.secret) {
-    throw new AppwriteHttpError(
-      502,
-      'upstream_invalid_response',
-      'Appwrite returned a session without its secret: the API key needs the `sessions.write` scope.',
-    );
-  }
-  return session;
-};
 
 /** The user behind a fresh session, read with that session (proves the cookie works). */
 const sessionUser = (config: Config, session: Models.Session) =>
@@ -63,18 +51,22 @@ const formAware =
 
 const loginPage = (config: Config) => config.LOGIN_PATH;
 
+/** The checked redirect target of a form post: the `next` field, else the `next` query parameter. */
+const nextTarget = (c: Context<AppEnv>, fromBody: string | undefined) =>
+  requireSafeRedirect(c, c.var.config, fromBody ?? c.req.query('next'));
+
 /** Email/password, guest and upgrade sign-in, logout and JWT minting (`/auth/*`). */
 export const authRoutes = new Hono<AppEnv>()
   .post(
     '/signup',
     formAware(loginPage, async (c) => {
       const input = await readInput(c, signupSchema);
-      const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
+      const target = nextTarget(c, input.next);
       const admin = adminAccount(c);
       const user = await upstream(
         admin.create({ userId: ID.unique(), email: input.email, password: input.password, name: input.name }),
       );
-      const session = requireSecret(
+      const session = requireSessionSecret(
         await upstream(admin.createEmailPasswordSession({ email: input.email, password: input.password })),
       );
       setSessionCookie(c, c.var.config, session.secret, session.expire);
@@ -85,8 +77,8 @@ export const authRoutes = new Hono<AppEnv>()
     '/login',
     formAware(loginPage, async (c) => {
       const input = await readInput(c, loginSchema);
-      const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
-      const session = requireSecret(
+      const target = nextTarget(c, input.next);
+      const session = requireSessionSecret(
         await upstream(
           adminAccount(c).createEmailPasswordSession({ email: input.email, password: input.password }),
         ),
@@ -100,8 +92,8 @@ export const authRoutes = new Hono<AppEnv>()
     '/anonymous',
     formAware(loginPage, async (c) => {
       const input = await readInput(c, nextSchema);
-      const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
-      const session = requireSecret(await upstream(adminAccount(c).createAnonymousSession()));
+      const target = nextTarget(c, input.next);
+      const session = requireSessionSecret(await upstream(adminAccount(c).createAnonymousSession()));
       const user = await sessionUser(c.var.config, session);
       setSessionCookie(c, c.var.config, session.secret, session.expire);
       return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 201);
@@ -113,7 +105,7 @@ export const authRoutes = new Hono<AppEnv>()
       () => '/',
       async (c) => {
         const input = await readInput(c, loginSchema);
-        const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
+        const target = nextTarget(c, input.next);
         if (getAuth(c).kind !== 'session') throw errors.unauthorized();
         const { account } = c.var.appwrite;
         const current = await upstream(account.get());
@@ -129,7 +121,7 @@ export const authRoutes = new Hono<AppEnv>()
     '/logout',
     formAware(loginPage, async (c) => {
       const input = await readInput(c, nextSchema);
-      const target = requireSafeRedirect(c, c.var.config, input.next ?? c.req.query('next'));
+      const target = nextTarget(c, input.next);
       const credential = credentialOf(c);
       if (credential?.kind !== 'session') throw errors.unauthorized();
       try {

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { Account, OAuthProvider } from 'node-appwrite';
 import * as z from 'zod/mini';
-import { adminClient, userClient } from '../appwrite/clients.ts';
+import { adminClient, requireSessionSecret, userClient } from '../appwrite/clients.ts';
 import { appwriteId } from '../config.ts';
 import { AppwriteHttpError, upstream } from '../errors.ts';
 import { publicOrigin, requireSafeRedirect, wantsHtml, withQuery } from '../redirects.ts';
@@ -71,16 +71,9 @@ export const oauthRoutes = new Hono<AppEnv>()
     }
     const target = requireSafeRedirect(c, config, query.data.next);
     const admin = new Account(adminClient(config, c.req.header('User-Agent')));
-    const session = await upstream(
-      admin.createSession({ userId: query.data.userId, secret: query.data.secret }),
+    const session = requireSessionSecret(
+      await upstream(admin.createSession({ userId: query.data.userId, secret: query.data.secret })),
     );
-    if (!session.secret) {
-      throw new AppwriteHttpError(
-        502,
-        'upstream_invalid_response',
-        'Appwrite returned a session without its secret.',
-      );
-    }
     setSessionCookie(c, config, session.secret, session.expire);
     return c.redirect(target, 302);
   })

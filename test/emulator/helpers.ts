@@ -1,15 +1,11 @@
 import { Account, AppwriteException, Client } from 'node-appwrite';
 import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '../../emulator/index.ts';
+import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
 
 /** Every SDK suite runs over plain HTTP and over HTTPS (real Appwrite is HTTPS). */
 export const PROTOCOLS = ['http', 'https'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
-
-export const PROJECT = 'demo';
-export const API_KEY = 'demo-api-key';
-export const DATABASE = '642f358bf4084c662590';
-export const BIRTHDAYS = '642f3592aa5fc856ad1e';
 
 /** A Chrome-on-Windows and a Chrome-Mobile-on-Android user agent, as Appwrite's own e2e tests use. */
 export const DESKTOP_CHROME =
@@ -104,3 +100,5 @@ export const cookiesOf = (response: Response): Map<string, string> =>
 /** The value of a cookie from its `Set-Cookie` line. */
 export const cookieValue = (line: string | undefined): string =>
   (line ?? '').split(';')[0]?.split('=').slice(1).join('=') ?? '';
+
+export { API_KEY, BIRTHDAYS, DATABASE, PROJECT };

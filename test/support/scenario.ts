@@ -2,12 +2,9 @@
 // the worker through `target.request`, and to the emulator directly (API key, consent page), so the
 // same steps run from Node against a spawned server and from inside workerd against the worker entry.
 import { expect, it } from 'vitest';
+import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from './demo.ts';
 import { consent } from './oauth-consent.ts';
 
-export const PROJECT = 'demo';
-export const API_KEY = 'demo-api-key';
-export const DATABASE = '642f358bf4084c662590';
-export const BIRTHDAYS = '642f3592aa5fc856ad1e';
 export const COOKIE = `a_session_${PROJECT}`;
 const ROWS = `/tables/${DATABASE}/${BIRTHDAYS}/rows`;
 const MOBILE_CHROME =
