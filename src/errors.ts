@@ -46,6 +46,11 @@ export const errors = {
   malformedSession: () =>
     new AppwriteHttpError(401, 'user_session_invalid', 'The session cookie is malformed. Sign in again.'),
   invalidArgument: (message: string) => new AppwriteHttpError(400, 'general_argument_invalid', message),
+  /** 502: what came back is not the Appwrite answer expected. The raw body is never included. */
+  invalidResponse: (
+    message = 'Appwrite answered with something that is not an Appwrite response.',
+    cause?: unknown,
+  ) => new AppwriteHttpError(502, 'upstream_invalid_response', message, { cause }),
   unknownOrigin: () =>
     new AppwriteHttpError(
       403,
@@ -96,12 +101,7 @@ export const fromUpstream = (error: unknown): AppwriteHttpError => {
         },
       );
     }
-    return new AppwriteHttpError(
-      502,
-      'upstream_invalid_response',
-      'Appwrite answered with something that is not an Appwrite response.',
-      { cause: error },
-    );
+    return errors.invalidResponse(undefined, error);
   }
   if (isTimeout(error)) {
     return new AppwriteHttpError(504, 'upstream_timeout', 'Appwrite did not answer in time.', {
@@ -111,12 +111,7 @@ export const fromUpstream = (error: unknown): AppwriteHttpError => {
   // json-bigint (node-appwrite's parser) throws a plain `{name: 'SyntaxError', text}` object, not
   // an Error, for truncated JSON; `text` is the raw body and must never reach a client or a log.
   if (error instanceof SyntaxError || (error as { name?: unknown } | null)?.name === 'SyntaxError') {
-    return new AppwriteHttpError(
-      502,
-      'upstream_invalid_response',
-      'Appwrite answered with something that is not an Appwrite response.',
-      { cause: error },
-    );
+    return errors.invalidResponse(undefined, error);
   }
   if (isNetworkFailure(error)) {
     return new AppwriteHttpError(502, 'upstream_unavailable', 'Appwrite is unreachable.', { cause: error });

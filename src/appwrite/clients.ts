@@ -1,6 +1,6 @@
 import { Account, Client, type Models, TablesDB } from 'node-appwrite';
 import type { Config } from '../config.ts';
-import { AppwriteHttpError } from '../errors.ts';
+import { errors } from '../errors.ts';
 
 /** A credential that acts as one end user. Never logged, never mixed with the API key. */
 export type UserCredential = { kind: 'jwt'; jwt: string } | { kind: 'session'; secret: string };
@@ -82,9 +82,7 @@ export const userServices = (config: ClientConfig, credential?: UserCredential):
  */
 export const requireSessionSecret = (session: Models.Session): Models.Session => {
   if (!session.secret) {
-    throw new AppwriteHttpError(
-      502,
-      'upstream_invalid_response',
+    throw errors.invalidResponse(
       'Appwrite returned a session without its secret: the API key needs the `sessions.write` scope.',
     );
   }

@@ -51,6 +51,21 @@ const formAware =
 
 const loginPage = (config: Config) => config.LOGIN_PATH;
 
+/**
+ * Finishes a sign-in: sets the session cookie, then answers a form post with 303 to `target` and
+ * an API client with `{user}` and `status`.
+ */
+const signedIn = (
+  c: Context<AppEnv>,
+  session: Models.Session,
+  user: Models.User<Models.Preferences>,
+  target: string,
+  status: 200 | 201,
+) => {
+  setSessionCookie(c, c.var.config, session.secret, session.expire);
+  return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, status);
+};
+
 /** The checked redirect target of a form post: the `next` field, else the `next` query parameter. */
 const nextTarget = (c: Context<AppEnv>, fromBody: string | undefined) =>
   requireSafeRedirect(c, c.var.config, fromBody ?? c.req.query('next'));
@@ -69,8 +84,7 @@ export const authRoutes = new Hono<AppEnv>()
       const session = requireSessionSecret(
         await upstream(admin.createEmailPasswordSession({ email: input.email, password: input.password })),
       );
-      setSessionCookie(c, c.var.config, session.secret, session.expire);
-      return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 201);
+      return signedIn(c, session, user, target, 201);
     }),
   )
   .post(
@@ -84,8 +98,7 @@ export const authRoutes = new Hono<AppEnv>()
         ),
       );
       const user = await sessionUser(c.var.config, session);
-      setSessionCookie(c, c.var.config, session.secret, session.expire);
-      return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 200);
+      return signedIn(c, session, user, target, 200);
     }),
   )
   .post(
@@ -95,8 +108,7 @@ export const authRoutes = new Hono<AppEnv>()
       const target = nextTarget(c, input.next);
       const session = requireSessionSecret(await upstream(adminAccount(c).createAnonymousSession()));
       const user = await sessionUser(c.var.config, session);
-      setSessionCookie(c, c.var.config, session.secret, session.expire);
-      return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 201);
+      return signedIn(c, session, user, target, 201);
     }),
   )
   .post(

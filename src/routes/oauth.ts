@@ -4,7 +4,7 @@ import { Account, OAuthProvider } from 'node-appwrite';
 import * as z from 'zod/mini';
 import { adminClient, requireSessionSecret, userClient } from '../appwrite/clients.ts';
 import { appwriteId } from '../config.ts';
-import { AppwriteHttpError, upstream } from '../errors.ts';
+import { AppwriteHttpError, errors, upstream } from '../errors.ts';
 import { publicOrigin, requireSafeRedirect, wantsHtml, withQuery } from '../redirects.ts';
 import { oauthStateCookie, setSessionCookie } from '../session-cookie.ts';
 import type { AppEnv } from '../types.ts';
@@ -110,7 +110,7 @@ export const oauthRoutes = new Hono<AppEnv>()
       }),
     );
     if (!/^https?:\/\//i.test(location)) {
-      throw new AppwriteHttpError(502, 'upstream_invalid_response', 'Appwrite returned no OAuth2 redirect.');
+      throw errors.invalidResponse('Appwrite returned no OAuth2 redirect.');
     }
     const stateCookie = oauthStateCookie(config);
     setCookie(c, stateCookie.name, state, stateCookie.options);
