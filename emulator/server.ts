@@ -20,6 +20,13 @@ export interface StartEmulatorOptions extends EmulatorOptions {
    * with an existing CA instead (e.g. one a test runner already put in `NODE_EXTRA_CA_CERTS`).
    */
   https?: boolean | { ca: CertificateAuthority };
+  /**
+   * The host name in `endpoint` and `origin`: `localhost` (the default with `https`, matching the
+   * certificate) or `127.0.0.1` (the default for HTTP). The server binds 127.0.0.1 either way.
+   * `localhost` puts the emulator on another site than a worker at `127.0.0.1`, as Appwrite is in
+   * production, so browsers apply their cross-site cookie rules.
+   */
+  hostname?: 'localhost' | '127.0.0.1';
 }
 
 export interface RunningEmulator {
@@ -73,8 +80,9 @@ export const startEmulator = async (options: StartEmulatorOptions = {}): Promise
     started.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  // `localhost` so that TLS hostname checks pass against the certificate; it resolves to 127.0.0.1.
-  const origin = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  // `localhost` by default with TLS so that hostname checks pass against the certificate.
+  const hostname = options.hostname ?? (tls ? 'localhost' : '127.0.0.1');
+  const origin = `${tls ? 'https' : 'http'}://${hostname}:${port}`;
   return {
     endpoint: `${origin}/v1`,
     origin,

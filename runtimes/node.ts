@@ -4,11 +4,15 @@ import { startEmulator } from '../emulator/index.ts';
 import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
 
-const emulator = process.env.APPWRITE_ENDPOINT ? undefined : await startEmulator({ port: 0 });
+// On `localhost`, another site than the worker's 127.0.0.1, as Appwrite is in production.
+const emulator = process.env.APPWRITE_ENDPOINT
+  ? undefined
+  : await startEmulator({ port: 0, hostname: 'localhost' });
 const demo = {
   APPWRITE_PROJECT_ID: 'demo',
   APPWRITE_API_KEY: 'demo-api-key',
   OAUTH_PROVIDERS: 'github,google',
+  HOME_TABLE: '642f358bf4084c662590/642f3592aa5fc856ad1e',
 };
 const config = parseConfig(
   emulator ? { ...demo, ...process.env, APPWRITE_ENDPOINT: emulator.endpoint } : process.env,
@@ -16,7 +20,7 @@ const config = parseConfig(
 serve(
   { fetch: createApp(config).fetch, port: Number(process.env.PORT ?? 8787), hostname: '127.0.0.1' },
   (info) => {
-    console.log(`hono-appwrite listening on http://127.0.0.1:${info.port}`);
+    console.log(`hono-appwrite listening on http://127.0.0.1:${info.port} (open it in a browser)`);
     if (emulator)
       console.log(
         `Appwrite emulator at ${emulator.endpoint} (project demo, API key demo-api-key; users user-a@example.com / password-a, user-b, user-c)`,

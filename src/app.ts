@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { JwtCache } from './appwrite/jwt-cache.ts';
 import type { Config } from './config.ts';
@@ -10,6 +11,7 @@ import { originCheck } from './middleware/origin-check.ts';
 import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { pageRoutes } from './routes/pages.tsx';
 import { tablesRoutes } from './routes/tables.ts';
 import type { AppEnv } from './types.ts';
 
@@ -47,9 +49,27 @@ export const createApp = (config: Config, options: CreateAppOptions = {}): Hono<
     c.set('jwtCache', jwtCache);
     await next();
     // Every answer but /health depends on who asks: no shared cache (CDN, proxy) may keep it.
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'private, no-store');
-    c.header('Vary', 'Authorization, Cookie', { append: true });
+    const cacheControl = c.res.headers.get('Cache-Control');
+    if (!cacheControl) c.header('Cache-Control', 'private, no-store');
+    if (!cacheControl?.startsWith('public')) c.header('Vary', 'Authorization, Cookie', { append: true });
   });
+  app.use(
+    '*',
+    secureHeaders({
+      // The pages use one same-origin stylesheet and same-origin forms; nothing else may load.
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'", ...config.ALLOWED_ORIGINS],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      // Not `no-referrer`: under it browsers send `Origin: null` with form posts, which the origin
+      // check must refuse. `same-origin` still sends nothing to other sites.
+      referrerPolicy: 'same-origin',
+    }),
+  );
   app.get('/health', (c) => c.json({ status: 'ok' }, 200, { 'Cache-Control': 'no-store' }));
 
   app.use('*', originCheck({ publicOrigin: config.PUBLIC_ORIGIN, allowedOrigins: config.ALLOWED_ORIGINS }));
@@ -75,6 +95,7 @@ export const createApp = (config: Config, options: CreateAppOptions = {}): Hono<
   app.route('/me', meRoutes);
   app.use('/tables/*', auth(true));
   app.route('/tables', tablesRoutes);
+  app.route('/', pageRoutes(config));
 
   app.notFound((c) =>
     c.json({ message: 'Route not found.', code: 404, type: 'general_route_not_found' }, 404),

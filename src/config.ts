@@ -52,6 +52,8 @@ export const appwriteId = z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0
  *   `SESSION_COOKIE_SAMESITE` (`Lax` default, `Strict` or `None`).
  * - `LOGIN_PATH` — where browsers are sent after a failed form or OAuth sign-in (default `/login`).
  * - `APPWRITE_TIMEOUT_MS` — per upstream request (default 10000).
+ * - `HOME_TABLE` — `<databaseId>/<tableId>` whose rows the home page lists, read as the signed-in
+ *   user (so only the rows they may read). Default: none, and the home page shows no table.
  */
 export const configSchema = z.pipe(
   z.object({
@@ -79,6 +81,15 @@ export const configSchema = z.pipe(
     SESSION_COOKIE_DOMAIN: z.optional(z.string().check(z.regex(/^\.?[a-z0-9.-]{1,253}$/i))),
     SESSION_COOKIE_SAMESITE: z._default(z.enum(['Lax', 'Strict', 'None']), 'Lax'),
     LOGIN_PATH: z._default(z.string().check(z.regex(/^\/(?!\/)[^\s?#\\]*$/)), '/login'),
+    HOME_TABLE: z.optional(
+      z.pipe(
+        z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}\/[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/)),
+        z.transform((value) => {
+          const [databaseId = '', tableId = ''] = value.split('/');
+          return { databaseId, tableId };
+        }),
+      ),
+    ),
     APPWRITE_TIMEOUT_MS: z._default(
       z.coerce.number().check(z.int(), z.minimum(100), z.maximum(120_000)),
       10_000,

@@ -8,7 +8,9 @@ import type { Config } from '../config.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
 import { readInput } from '../input.ts';
 import { credentialOf, getAuth } from '../middleware/appwrite-auth.ts';
-import { isFormPost, requireSafeRedirect, withQuery } from '../redirects.ts';
+import { setFlashEmail } from '../pages/flash.ts';
+import { JwtPage, renderPage } from '../pages/views.tsx';
+import { isFormPost, publicOrigin, requireSafeRedirect, safeRedirect, withQuery } from '../redirects.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import type { AppEnv } from '../types.ts';
 
@@ -35,8 +37,9 @@ const adminAccount = (c: Context<AppEnv>) =>
   new Account(adminClient(c.var.config, c.req.header('User-Agent')));
 
 /**
- * Answers a form post with 303 to `target`, or JSON otherwise; form posts that fail are sent back
- * to `back` with `?error=<type>` so a page can show it (JSON clients get the error itself).
+ * Form posts that fail are sent back (303) to the `back` page with `?error=<type>` so it can say
+ * what went wrong, and a safe `next` carried on; the typed email is kept for that page in a
+ * one-minute cookie rather than the URL. JSON clients get the error itself.
  */
 const formAware =
   (back: (config: Config) => string, handler: (c: Context<AppEnv>) => Promise<Response>) =>
@@ -45,11 +48,21 @@ const formAware =
       return await handler(c);
     } catch (error) {
       if (!isFormPost(c) || !(error instanceof AppwriteHttpError)) throw error;
-      return c.redirect(withQuery(back(c.var.config), { error: error.type }), 303);
+      const { config } = c.var;
+      // Hono caches the parsed body: this reads what the handler read (or `{}` if it was unreadable).
+      const body: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
+      setFlashEmail(c, config, body.email);
+      const next =
+        typeof body.next === 'string' && body.next
+          ? safeRedirect(body.next, publicOrigin(c, config), config.ALLOWED_ORIGINS)
+          : null;
+      const params: Record<string, string> = next ? { error: error.type, next } : { error: error.type };
+      return c.redirect(withQuery(back(config), params), 303);
     }
   };
 
 const loginPage = (config: Config) => config.LOGIN_PATH;
+const signupPage = () => '/signup';
 
 /**
  * Finishes a sign-in: sets the session cookie, then answers a form post with 303 to `target` and
@@ -74,7 +87,7 @@ const nextTarget = (c: Context<AppEnv>, fromBody: string | undefined) =>
 export const authRoutes = new Hono<AppEnv>()
   .post(
     '/signup',
-    formAware(loginPage, async (c) => {
+    formAware(signupPage, async (c) => {
       const input = await readInput(c, signupSchema);
       const target = nextTarget(c, input.next);
       const admin = adminAccount(c);
@@ -148,15 +161,20 @@ export const authRoutes = new Hono<AppEnv>()
       return isFormPost(c) ? c.redirect(target, 303) : c.body(null, 204);
     }),
   )
-  .post('/jwt', async (c) => {
-    const credential = credentialOf(c);
-    if (credential?.kind !== 'session') throw errors.unauthorized();
-    const key = await hashSecret(credential.secret);
-    const minted = await c.var.jwtCache.get(key, async () => {
-      const { jwt } = await upstream(c.var.appwrite.account.createJWT());
-      // Appwrite's JWTs last 900 s; read the real expiry from the token Appwrite just gave us.
-      const expire = jwtExpiry(jwt) ?? new Date(Date.now() + 900_000);
-      return { jwt, expire: expire.toISOString() };
-    });
-    return c.json({ jwt: minted.jwt, expire: minted.expire });
-  });
+  .post(
+    '/jwt',
+    formAware(loginPage, async (c) => {
+      const credential = credentialOf(c);
+      if (credential?.kind !== 'session') throw errors.unauthorized();
+      const key = await hashSecret(credential.secret);
+      const minted = await c.var.jwtCache.get(key, async () => {
+        const { jwt } = await upstream(c.var.appwrite.account.createJWT());
+        // Appwrite's JWTs last 900 s; read the real expiry from the token Appwrite just gave us.
+        const expire = jwtExpiry(jwt) ?? new Date(Date.now() + 900_000);
+        return { jwt, expire: expire.toISOString() };
+      });
+      // The home page's "Get a JWT" form: show it to its owner in a page made for copying it.
+      if (isFormPost(c)) return renderPage(c, JwtPage({ jwt: minted.jwt, expire: minted.expire }));
+      return c.json({ jwt: minted.jwt, expire: minted.expire });
+    }),
+  );

@@ -1,0 +1,116 @@
+/** @jsxImportSource hono/jsx */
+import { type Context, Hono } from 'hono';
+import { type Models, Query } from 'node-appwrite';
+import { userServices } from '../appwrite/clients.ts';
+import type { Config } from '../config.ts';
+import { AppwriteHttpError, upstream } from '../errors.ts';
+import { readCredential } from '../middleware/appwrite-auth.ts';
+import { takeFlashEmail } from '../pages/flash.ts';
+import { STYLESHEET, STYLESHEET_PATH } from '../pages/styles.ts';
+import {
+  ErrorPage,
+  HomePage,
+  LoginPage,
+  renderPage,
+  SignedOutPage,
+  SignupPage,
+  type TableView,
+} from '../pages/views.tsx';
+import { publicOrigin, safeRedirect } from '../redirects.ts';
+import { clearSessionCookie } from '../session-cookie.ts';
+import type { AppEnv } from '../types.ts';
+
+type PageStatus = Parameters<typeof renderPage>[2];
+
+/** The `next` query parameter when it is a safe target; an unsafe one is dropped, not carried on. */
+const safeNext = (c: Context<AppEnv>): string | undefined => {
+  const next = c.req.query('next');
+  if (!next) return undefined;
+  const { config } = c.var;
+  return safeRedirect(next, publicOrigin(c, config), config.ALLOWED_ORIGINS) ?? undefined;
+};
+
+/** Reads the rows of `HOME_TABLE` as the user; a failure is shown in the page, not thrown. */
+const readTable = async (
+  tablesDB: ReturnType<typeof userServices>['tablesDB'],
+  table: NonNullable<Config['HOME_TABLE']>,
+): Promise<TableView> => {
+  try {
+    const list = await upstream(tablesDB.listRows({ ...table, queries: [Query.limit(100)] }));
+    return { tableId: table.tableId, rows: list.rows, total: list.total };
+  } catch (error) {
+    if (error instanceof AppwriteHttpError) return { tableId: table.tableId, error: error.type };
+    throw error;
+  }
+};
+
+/** An upstream failure on a page: an HTML page with the mapped status instead of JSON. */
+const pageError = (c: Context<AppEnv>, error: unknown): Promise<Response> => {
+  if (!(error instanceof AppwriteHttpError)) throw error;
+  return renderPage(c, <ErrorPage code={error.status} type={error.type} />, error.status as PageStatus);
+};
+
+/**
+ * The server-rendered pages: `/` (who you are, your rows, JWT, sign out, guest upgrade), the login
+ * page at `LOGIN_PATH` and `/signup`. Plain forms posting to `/auth/*`; no script.
+ */
+export const pageRoutes = (config: Config) =>
+  new Hono<AppEnv>()
+    .get(STYLESHEET_PATH, (c) =>
+      c.body(STYLESHEET, 200, {
+        'Content-Type': 'text/css; charset=utf-8',
+        'Cache-Control': 'public, max-age=31536000, immutable',
+      }),
+    )
+    .get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' }))
+    .get(config.LOGIN_PATH, (c) =>
+      renderPage(
+        c,
+        <LoginPage
+          error={c.req.query('error')}
+          email={takeFlashEmail(c, config)}
+          next={safeNext(c)}
+          providers={config.OAUTH_PROVIDERS}
+        />,
+      ),
+    )
+    .get('/signup', (c) =>
+      renderPage(
+        c,
+        <SignupPage
+          error={c.req.query('error')}
+          email={takeFlashEmail(c, config)}
+          next={safeNext(c)}
+          loginPath={config.LOGIN_PATH}
+        />,
+      ),
+    )
+    .get('/', async (c) => {
+      const error = c.req.query('error');
+      const email = takeFlashEmail(c, config);
+      const signedOut = (notice: string | undefined) =>
+        renderPage(c, <SignedOutPage notice={notice} loginPath={config.LOGIN_PATH} />);
+      let credential: ReturnType<typeof readCredential>;
+      try {
+        credential = readCredential(c, config.SESSION_COOKIE_NAME);
+      } catch {
+        // A mangled cookie must not lock the user out of the page that lets them sign in again.
+        clearSessionCookie(c, config);
+        return signedOut('user_unauthorized');
+      }
+      if (!credential) return signedOut(error);
+      const { account, tablesDB } = userServices(config, credential);
+      let user: Models.User<Models.Preferences>;
+      try {
+        user = await upstream(account.get());
+      } catch (failure) {
+        if (failure instanceof AppwriteHttpError && failure.status === 401) {
+          // The session ended upstream (expired, signed out elsewhere): forget it here too.
+          if (credential.kind === 'session') clearSessionCookie(c, config);
+          return signedOut('user_unauthorized');
+        }
+        return pageError(c, failure);
+      }
+      const table = config.HOME_TABLE ? await readTable(tablesDB, config.HOME_TABLE) : undefined;
+      return renderPage(c, <HomePage user={user} table={table} error={error} email={email} />);
+    });
