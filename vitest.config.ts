@@ -22,6 +22,7 @@ const workerd = (protocol: 'http' | 'https') => ({
     alias: {
       undici: new URL('./src/platform/undici-fetch.ts', import.meta.url).pathname,
       fs: new URL('./src/platform/empty.ts', import.meta.url).pathname,
+      'json-bigint': new URL('./src/platform/json-native.ts', import.meta.url).pathname,
     },
   },
   test: {

@@ -1,0 +1,103 @@
+import JSONbigModule from 'json-bigint';
+import { describe, expect, it } from 'vitest';
+import JSONbig, { int64Of } from './json-native.ts';
+
+// What node-appwrite 27 does (dist/client.mjs): json-bigint with this reviver, and a native-BigInt
+// serializer. The stand-in must give the same values for every number literal.
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_INT64 = BigInt('9223372036854775807');
+const MIN_INT64 = BigInt('-9223372036854775808');
+type BigNumberLike = { _isBigNumber: true; isInteger(): boolean; toFixed(): string; toNumber(): number };
+const appwriteReviver = (_key: string, value: unknown): unknown => {
+  const big = value as BigNumberLike | null;
+  if (big === null || typeof big !== 'object' || big._isBigNumber !== true) return value;
+  if (!big.isInteger()) return big.toNumber();
+  const text = big.toFixed();
+  const integer = BigInt(text);
+  if (integer >= MIN_SAFE && integer <= MAX_SAFE) return Number(text);
+  if (integer >= MIN_INT64 && integer <= MAX_INT64) return integer;
+  return big.toNumber();
+};
+const reference = {
+  parse: (text: string) => JSONbigModule({ storeAsString: false }).parse(text, appwriteReviver),
+  stringify: (value: unknown) => JSONbigModule({ useNativeBigInt: true }).stringify(value),
+};
+const shim = JSONbig({ storeAsString: false });
+
+/** A small seeded generator, so a failure reproduces. */
+const random = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+/** JSON number literals of every shape: long and short, signed, fractions, exponents. */
+const literals = (count: number): string[] => {
+  const next = random(20261122);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let digits = '';
+    const length = 1 + Math.floor(next() * 26);
+    for (let d = 0; d < length; d++) digits += Math.floor(next() * 10);
+    let literal = (next() < 0.3 ? '-' : '') + digits.replace(/^0+(?=\d)/, '');
+    if (next() < 0.3)
+      literal += `.${String(Math.floor(next() * 1000)).padStart(1 + Math.floor(next() * 4), '0')}`;
+    if (next() < 0.3) literal += `e${next() < 0.5 ? '-' : ''}${Math.floor(next() * 25)}`;
+    out.push(literal);
+  }
+  return out;
+};
+
+describe('json-native (json-bigint stand-in on Workers)', () => {
+  it.each([
+    ['9007199254740991', 9007199254740991],
+    ['9007199254740993', 9007199254740993n],
+    ['-9007199254740993', -9007199254740993n],
+    ['9223372036854775807', 9223372036854775807n],
+    ['-9223372036854775808', -9223372036854775808n],
+    ['9223372036854775808', 2 ** 63],
+    ['1000000000000000000.0', 1000000000000000000n],
+    ['123456789012345678e-3', Number('123456789012345678e-3')],
+    ['1e18', 1e18],
+    ['1234567890123456.5', 1234567890123456.5],
+  ])('parses %s as node-appwrite does', (literal, expected) => {
+    expect((shim.parse(`{"n":${literal}}`) as { n: unknown }).n).toBe(expected);
+    expect((reference.parse(`{"n":${literal}}`) as { n: unknown }).n).toBe(expected);
+  });
+
+  it('agrees with json-bigint + node-appwrite on 20,000 generated literals', () => {
+    const differences = literals(20_000).filter((literal) => {
+      const text = `{"a":${literal},"b":[${literal}]}`;
+      const ours = shim.parse(text) as { a: unknown; b: unknown[] };
+      const theirs = reference.parse(text) as { a: unknown; b: unknown[] };
+      return !Object.is(ours.a, theirs.a) || !Object.is(ours.b[0], theirs.b[0]);
+    });
+    expect(differences).toEqual([]);
+  });
+
+  it('stringifies BigInt as plain digits, like json-bigint with native BigInt', () => {
+    const value = { x: 12345678901234567890n, y: [1, 'z', null, 9007199254740993n], n: 1.5, s: 'é"' };
+    expect(shim.stringify(value)).toBe(reference.stringify(value));
+    expect(shim.stringify(value)).toBe(
+      '{"x":12345678901234567890,"y":[1,"z",null,9007199254740993],"n":1.5,"s":"é\\""}',
+    );
+  });
+
+  it('throws a SyntaxError on broken JSON (mapped to 502 upstream_invalid_response)', () => {
+    expect(() => shim.parse('{"a":')).toThrow(SyntaxError);
+  });
+
+  it.each([
+    ['12', 12n],
+    ['-0', 0n],
+    ['1.50e1', 15n],
+    ['1.5', undefined],
+    ['1e19', undefined],
+    ['9223372036854775807', 9223372036854775807n],
+    ['0.0e30', 0n],
+  ])('int64Of(%s) = %s', (literal, expected) => {
+    expect(int64Of(literal)).toBe(expected);
+  });
+});
