@@ -364,7 +364,14 @@ export const defineScenario = (getTarget: () => Target) => {
     );
     expect(bad.status).toBe(303);
     expect(bad.headers.get('location')).toBe('/login?error=user_invalid_credentials');
-    expect(bad.headers.getSetCookie()).toEqual([]);
+    // No session; only the typed email, kept one minute for the login page (not in the URL).
+    expect(parseSetCookies(bad)).toEqual([
+      {
+        name: `${COOKIE}_email`,
+        value: 'user-a@example.com',
+        attributes: { 'max-age': '60', path: '/', httponly: '', secure: '', samesite: 'Lax' },
+      },
+    ]);
   });
 
   it('keeps 40 users apart under interleaved concurrent requests (cookie and Bearer)', async () => {
