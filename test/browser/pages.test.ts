@@ -24,6 +24,8 @@ if (!executable) {
 
 const RUNTIMES = [
   { name: 'Node', slug: 'node', script: 'start' },
+  { name: 'Bun', slug: 'bun', script: 'start:bun' },
+  { name: 'Deno', slug: 'deno', script: 'start:deno' },
   { name: 'workerd (wrangler dev)', slug: 'workerd', script: 'dev:worker' },
 ] as const;
 
