@@ -68,6 +68,8 @@ export const createApp = (config: Config, options: CreateAppOptions = {}): Hono<
       // Not `no-referrer`: under it browsers send `Origin: null` with form posts, which the origin
       // check must refuse. `same-origin` still sends nothing to other sites.
       referrerPolicy: 'same-origin',
+      // The legacy twin of `frame-ancestors 'none'`, for browsers that predate CSP 2.
+      xFrameOptions: 'DENY',
     }),
   );
   app.get('/health', (c) => c.json({ status: 'ok' }, 200, { 'Cache-Control': 'no-store' }));
@@ -86,9 +88,11 @@ export const createApp = (config: Config, options: CreateAppOptions = {}): Hono<
       },
     }),
   );
-  app.use('/auth/upgrade', auth(true));
-  app.use('/auth/logout', auth(true));
-  app.use('/auth/jwt', auth(true));
+  // Not required: these handlers refuse a request without a session themselves, inside `formAware`,
+  // so a form post from a stale page is sent back to a page instead of getting a JSON 401.
+  app.use('/auth/upgrade', auth(false));
+  app.use('/auth/logout', auth(false));
+  app.use('/auth/jwt', auth(false));
   app.route('/auth/oauth', oauthRoutes);
   app.route('/auth', authRoutes);
   app.use('/me', auth(true));

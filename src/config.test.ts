@@ -156,6 +156,49 @@ describe('parseConfig', () => {
     );
   });
 
+  it.each([
+    ['db/table', { databaseId: 'db', tableId: 'table' }],
+    [
+      '642f358bf4084c662590/642f3592aa5fc856ad1e',
+      { databaseId: '642f358bf4084c662590', tableId: '642f3592aa5fc856ad1e' },
+    ],
+    [`${'d'.repeat(36)}/t.a_b-c`, { databaseId: 'd'.repeat(36), tableId: 't.a_b-c' }],
+  ])('splits HOME_TABLE=%s into database and table ids', (value, expected) => {
+    expect(parseConfig({ ...minimal, HOME_TABLE: value }).HOME_TABLE).toStrictEqual(expected);
+  });
+
+  it.each([
+    'a',
+    'a/b/c',
+    '/x',
+    'x/',
+    '/',
+    'a//b',
+    'a /b',
+    '-db/table',
+    'db/_table',
+    `${'d'.repeat(37)}/table`,
+    'db\\table',
+    'db/table?x=1',
+  ])('rejects HOME_TABLE=%s, naming the key', (value) => {
+    expect(errorOf({ ...minimal, HOME_TABLE: value })).toBe(
+      'Invalid configuration: HOME_TABLE missing or malformed',
+    );
+  });
+
+  it('never echoes a rejected HOME_TABLE', () => {
+    const value = 'secret-database/secret-table/extra';
+    let thrown: unknown;
+    try {
+      parseConfig({ ...minimal, HOME_TABLE: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toBe('Invalid configuration: HOME_TABLE missing or malformed');
+    expect(inspect(thrown)).not.toContain('secret');
+  });
+
   it('names every missing required key', () => {
     expect(errorOf({})).toBe(
       'Invalid configuration: APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID, APPWRITE_API_KEY missing or malformed',
@@ -216,8 +259,10 @@ describe('parseConfig', () => {
       SESSION_COOKIE_SAMESITE: '',
       LOGIN_PATH: '',
       APPWRITE_TIMEOUT_MS: '',
+      HOME_TABLE: '',
     });
     expect(config).toStrictEqual(parseConfig(minimal));
+    expect(config.HOME_TABLE).toBeUndefined();
   });
 
   it('treats an empty required key as missing', () => {

@@ -25,7 +25,8 @@ const MESSAGES: Record<string, string> = {
 /** A readable sentence for an error type from the query string; `undefined` when there is none. */
 export const errorMessage = (type: string | undefined): string | undefined => {
   if (!type) return undefined;
-  const known = MESSAGES[type];
+  // Own keys only: `?error=constructor` (or toString, __proto__…) must not find Object.prototype's.
+  const known = Object.hasOwn(MESSAGES, type) ? MESSAGES[type] : undefined;
   if (known) return known;
   // Unknown but well-formed types are shown as a reference; anything else is not echoed at all.
   return /^[a-z0-9_]{1,64}$/.test(type)

@@ -129,9 +129,9 @@ export const authRoutes = new Hono<AppEnv>()
     formAware(
       () => '/',
       async (c) => {
+        if (getAuth(c).kind !== 'session') throw errors.unauthorized();
         const input = await readInput(c, loginSchema);
         const target = nextTarget(c, input.next);
-        if (getAuth(c).kind !== 'session') throw errors.unauthorized();
         const { account } = c.var.appwrite;
         const current = await upstream(account.get());
         if (current.email) {
@@ -145,10 +145,10 @@ export const authRoutes = new Hono<AppEnv>()
   .post(
     '/logout',
     formAware(loginPage, async (c) => {
-      const input = await readInput(c, nextSchema);
-      const target = nextTarget(c, input.next);
       const credential = credentialOf(c);
       if (credential?.kind !== 'session') throw errors.unauthorized();
+      const input = await readInput(c, nextSchema);
+      const target = nextTarget(c, input.next);
       try {
         await upstream(c.var.appwrite.account.deleteSession({ sessionId: 'current' }));
       } catch (error) {
