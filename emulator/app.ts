@@ -84,8 +84,11 @@ export const createEmulatorApp = (emulator: EmulatorContext): Hono<EmulatorEnv> 
     await next();
   });
 
+  // Requests served under /v1 since start: benchmarks read it to count upstream calls per request.
+  let apiRequests = 0;
   // Headers Appwrite sends on every API response (contract §3.5).
   app.use('/v1/*', async (c, next) => {
+    apiRequests++;
     const origin = c.req.header('origin');
     c.header('Server', 'Appwrite');
     c.header('X-Content-Type-Options', 'nosniff');
@@ -140,6 +143,7 @@ export const createEmulatorApp = (emulator: EmulatorContext): Hono<EmulatorEnv> 
     emulator.clock.advance(advance);
     return c.json({ now: new Date(emulator.clock.now()).toISOString() });
   });
+  control.get('/stats', (c) => c.json({ requests: apiRequests }));
   control.post('/reset', async (c) => {
     await emulator.reset();
     return c.body(null, 204);

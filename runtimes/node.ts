@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { startEmulator } from '../emulator/index.ts';
 import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
+import { poolTransport } from '../src/platform/undici-pool.ts';
 
 // On `localhost`, another site than the worker's 127.0.0.1, as Appwrite is in production.
 const emulator = process.env.APPWRITE_ENDPOINT
@@ -17,8 +18,20 @@ const demo = {
 const config = parseConfig(
   emulator ? { ...demo, ...process.env, APPWRITE_ENDPOINT: emulator.endpoint } : process.env,
 );
+// node-appwrite over pooled keep-alive connections (undici Pool.request) instead of undici's fetch.
+const transport =
+  config.APPWRITE_TRANSPORT === 'pool'
+    ? poolTransport({
+        connections: config.APPWRITE_MAX_CONNECTIONS,
+        connectTimeoutMs: config.APPWRITE_TIMEOUT_MS,
+      })
+    : undefined;
 serve(
-  { fetch: createApp(config).fetch, port: Number(process.env.PORT ?? 8787), hostname: '127.0.0.1' },
+  {
+    fetch: createApp(config, transport ? { transport } : {}).fetch,
+    port: Number(process.env.PORT ?? 8787),
+    hostname: '127.0.0.1',
+  },
   (info) => {
     console.log(`hono-appwrite listening on http://127.0.0.1:${info.port} (open it in a browser)`);
     if (emulator)

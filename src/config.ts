@@ -1,5 +1,6 @@
 // zod/mini: the same validation as zod, tree-shakable (~5 KiB gzip instead of ~90 KiB in the worker).
 import * as z from 'zod/mini';
+import type { Transport } from './appwrite/transport.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -52,6 +53,10 @@ export const appwriteId = z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0
  *   `SESSION_COOKIE_SAMESITE` (`Lax` default, `Strict` or `None`).
  * - `LOGIN_PATH` — where browsers are sent after a failed form or OAuth sign-in (default `/login`).
  * - `APPWRITE_TIMEOUT_MS` — per upstream request (default 10000).
+ * - `APPWRITE_TRANSPORT` — on Node, `pool` (default: undici `Pool.request` over keep-alive
+ *   connections) or `fetch` (node-appwrite's own undici fetch). Other runtimes use their fetch.
+ * - `APPWRITE_MAX_CONNECTIONS` — keep-alive connections to Appwrite per process with the `pool`
+ *   transport; default 64.
  * - `HOME_TABLE` — `<databaseId>/<tableId>` whose rows the home page lists, read as the signed-in
  *   user (so only the rows they may read). Default: none, and the home page shows no table.
  */
@@ -90,6 +95,8 @@ export const configSchema = z.pipe(
         }),
       ),
     ),
+    APPWRITE_TRANSPORT: z._default(z.enum(['pool', 'fetch']), 'pool'),
+    APPWRITE_MAX_CONNECTIONS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1024)), 64),
     APPWRITE_TIMEOUT_MS: z._default(
       z.coerce.number().check(z.int(), z.minimum(100), z.maximum(120_000)),
       10_000,
@@ -102,7 +109,10 @@ export const configSchema = z.pipe(
 );
 
 /** The validated configuration, inferred from {@link configSchema}. */
-export type Config = z.output<typeof configSchema>;
+export type Config = z.output<typeof configSchema> & {
+  /** Not from the environment: the transport `createApp` was given (see `CreateAppOptions`). */
+  transport?: Transport | undefined;
+};
 
 /** What {@link parseConfig} accepts: the raw environment (strings). */
 export type ConfigInput = z.input<typeof configSchema>;

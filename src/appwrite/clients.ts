@@ -1,23 +1,35 @@
 import { Account, Client, type Models, TablesDB } from 'node-appwrite';
 import type { Config } from '../config.ts';
 import { errors } from '../errors.ts';
+import { callOver, redirectOver, type Transport, type TransportRequest } from './transport.ts';
 
 /** A credential that acts as one end user. Never logged, never mixed with the API key. */
 export type UserCredential = { kind: 'jwt'; jwt: string } | { kind: 'session'; secret: string };
 
-/** What building a client needs from the configuration. */
-export type ClientConfig = Pick<Config, 'APPWRITE_ENDPOINT' | 'APPWRITE_PROJECT_ID' | 'APPWRITE_TIMEOUT_MS'>;
+/**
+ * What building a client needs: the configuration, and optionally the {@link Transport} under
+ * node-appwrite (default: the SDK's own undici `fetch`, or the platform's on Workers).
+ */
+export type ClientConfig = Pick<
+  Config,
+  'APPWRITE_ENDPOINT' | 'APPWRITE_PROJECT_ID' | 'APPWRITE_TIMEOUT_MS'
+> & {
+  transport?: Transport | undefined;
+};
 
 /**
- * node-appwrite's `Client` with a deadline on every request: the signal aborts the connection and
- * the body read, so a hung Appwrite costs at most `timeoutMs` and surfaces as `TimeoutError` (504).
+ * node-appwrite's `Client` with a deadline on every request (the signal aborts the connection and
+ * the body read, so a hung Appwrite costs at most `timeoutMs` and surfaces as `TimeoutError`, 504),
+ * and, when given one, its requests sent over a faster {@link Transport}.
  */
 class TimedClient extends Client {
   readonly #timeoutMs: number;
+  readonly #transport: Transport | undefined;
 
-  constructor(timeoutMs: number) {
+  constructor(timeoutMs: number, transport: Transport | undefined) {
     super();
     this.#timeoutMs = timeoutMs;
+    this.#transport = transport;
   }
 
   override prepareRequest(
@@ -26,6 +38,19 @@ class TimedClient extends Client {
     const request = super.prepareRequest(...args);
     request.options.signal = AbortSignal.timeout(this.#timeoutMs);
     return request;
+  }
+
+  override call(...args: Parameters<Client['call']>): ReturnType<Client['call']> {
+    if (!this.#transport) return super.call(...args);
+    const [method, url, headers, params, responseType = 'json'] = args;
+    const { uri, options } = this.prepareRequest(method, url, headers, params);
+    return callOver(this.#transport, uri, options as TransportRequest, responseType);
+  }
+
+  override redirect(...args: Parameters<Client['redirect']>): ReturnType<Client['redirect']> {
+    if (!this.#transport) return super.redirect(...args);
+    const { uri, options } = this.prepareRequest(...args);
+    return redirectOver(this.#transport, uri, options as TransportRequest);
   }
 }
 
@@ -39,7 +64,7 @@ export const sanitizeUserAgent = (value: string | undefined): string | undefined
 };
 
 const baseClient = (config: ClientConfig): Client =>
-  new TimedClient(config.APPWRITE_TIMEOUT_MS)
+  new TimedClient(config.APPWRITE_TIMEOUT_MS, config.transport)
     .setEndpoint(config.APPWRITE_ENDPOINT)
     .setProject(config.APPWRITE_PROJECT_ID);
 

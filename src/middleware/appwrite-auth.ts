@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { type UserCredential, type UserServices, userServices } from '../appwrite/clients.ts';
+import type { Transport } from '../appwrite/transport.ts';
 import { appwriteId } from '../config.ts';
 import { errors } from '../errors.ts';
 
@@ -42,6 +43,8 @@ export interface AppwriteAuthOptions {
   required?: boolean;
   /** Deadline for each Appwrite request, in milliseconds. Default 10000. */
   timeoutMs?: number;
+  /** The HTTP layer under node-appwrite (e.g. `poolTransport()` on Node). Default: the SDK's fetch. */
+  transport?: Transport | undefined;
 }
 
 // The credential of each request, kept out of `c.var` so that logging or serialising the context
@@ -97,6 +100,7 @@ export const appwriteAuth = (options: AppwriteAuthOptions) => {
     APPWRITE_ENDPOINT: options.endpoint.replace(/\/+$/, ''),
     APPWRITE_PROJECT_ID: options.projectId,
     APPWRITE_TIMEOUT_MS: options.timeoutMs ?? 10_000,
+    transport: options.transport,
   };
   const cookieName = options.cookieName ?? `a_session_${options.projectId}`;
   const required = options.required ?? false;

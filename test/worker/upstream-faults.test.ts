@@ -4,11 +4,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import type { Transport } from '../../src/appwrite/transport.ts';
 import { parseConfig } from '../../src/config.ts';
+import { poolTransport } from '../../src/platform/undici-pool.ts';
 
-type Mode = 'hang' | 'html-502' | 'json-503' | 'truncated' | 'healthy';
+type Mode = 'hang' | 'html-502' | 'json-503' | 'truncated' | 'reset' | 'healthy';
 
-describe('upstream faults', () => {
+// Both HTTP layers under node-appwrite: its own undici fetch, and the pooled transport Node uses.
+const TRANSPORTS: { name: string; make: () => Transport | undefined }[] = [
+  { name: "node-appwrite's undici fetch", make: () => undefined },
+  { name: 'poolTransport (undici Pool)', make: () => poolTransport({ connections: 4 }) },
+];
+
+describe.each(TRANSPORTS)('upstream faults over $name', ({ make }) => {
+  const transport = make();
   let mode: Mode = 'healthy';
   let server: Server;
   let port = 0;
@@ -25,6 +34,13 @@ describe('upstream faults', () => {
         response
           .writeHead(503, { 'content-type': 'application/json' })
           .end(JSON.stringify({ message: 'maintenance', code: 503, type: 'general_service_disabled' }));
+        return;
+      }
+      if (mode === 'reset') {
+        // Headers and half a body, then the connection is torn down.
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+        response.write('{"$id":"user-a",');
+        setTimeout(() => response.socket?.destroy(), 20);
         return;
       }
       if (mode === 'truncated') {
@@ -50,6 +66,7 @@ describe('upstream faults', () => {
         APPWRITE_API_KEY: 'demo-api-key',
         APPWRITE_TIMEOUT_MS: '300',
       }),
+      transport ? { transport } : {},
     );
   const login = (worker: ReturnType<typeof app>) =>
     worker.request('http://127.0.0.1/auth/login', {
@@ -65,6 +82,7 @@ describe('upstream faults', () => {
     ['html-502', 502, 'upstream_invalid_response'],
     ['json-503', 503, 'general_service_disabled'],
     ['truncated', 502, 'upstream_invalid_response'],
+    ['reset', 502, 'upstream_unavailable'],
   ] as const)(
     'maps an upstream that does %s to %i %s, sets no cookie, then serves again',
     async (fault, status, type) => {
@@ -94,6 +112,7 @@ describe('upstream faults', () => {
         APPWRITE_PROJECT_ID: 'demo',
         APPWRITE_API_KEY: 'k',
       }),
+      transport ? { transport } : {},
     );
     const response = await closed.request('http://127.0.0.1/me', {
       headers: { authorization: 'Bearer a.b.c' },

@@ -1,0 +1,92 @@
+// The HTTP layer under node-appwrite, made replaceable. node-appwrite sends every request through
+// undici's `fetch`, whose WHATWG Request/Response/stream machinery costs more than the request
+// itself against a nearby Appwrite (measured in bench/). A Transport is the little of `fetch` the
+// SDK's `call` and `redirect` use; `src/platform/undici-pool.ts` implements it on an undici Pool.
+import JSONbigModule from 'json-bigint';
+import { AppwriteException } from 'node-appwrite';
+
+/** The response fields node-appwrite reads. */
+export interface TransportResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** What node-appwrite's `prepareRequest` produces, plus `redirect: 'manual'` for OAuth2 URLs. */
+export interface TransportRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  signal?: AbortSignal | null;
+}
+
+/**
+ * Sends one request. Must not follow redirects (node-appwrite's `redirect` reads the 301/302 itself)
+ * and must reject with the runtime's network errors (mapped to 502/504 by `fromUpstream`).
+ */
+export type Transport = (url: string, request: TransportRequest) => Promise<TransportResponse>;
+
+// node-appwrite's JSON handling (dist/client.mjs), which it does not export: json-bigint, with big
+// integers as Number when safe, BigInt within int64, Number beyond.
+const parser = JSONbigModule({ storeAsString: false });
+const serializer = JSONbigModule({ useNativeBigInt: true });
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_INT64 = 2n ** 63n - 1n;
+type BigNumberLike = { _isBigNumber: true; isInteger(): boolean; toFixed(): string; toNumber(): number };
+const reviver = (_key: string, value: unknown): unknown => {
+  const big = value as BigNumberLike | null;
+  if (big === null || typeof big !== 'object' || big._isBigNumber !== true) return value;
+  if (!big.isInteger()) return big.toNumber();
+  const text = big.toFixed();
+  const integer = BigInt(text);
+  if (integer >= -MAX_SAFE && integer <= MAX_SAFE) return Number(text);
+  if (integer >= -MAX_INT64 - 1n && integer <= MAX_INT64) return integer;
+  return big.toNumber();
+};
+const parseJson = (text: string): unknown => parser.parse(text, reviver);
+
+/**
+ * node-appwrite's `Client.call` over a {@link Transport}: the same parsing, the same
+ * `AppwriteException(message, code, type, response)` for 4xx/5xx, the same `toString`.
+ */
+export const callOver = async (
+  transport: Transport,
+  uri: string,
+  request: TransportRequest,
+  responseType: string,
+): Promise<unknown> => {
+  const response = await transport(uri, request);
+  const warnings = response.headers.get('x-appwrite-warning');
+  if (warnings) for (const warning of warnings.split(';')) console.warn(`Warning: ${warning}`);
+  const json = response.headers.get('content-type')?.includes('application/json') ?? false;
+  let data: unknown;
+  if (json) data = parseJson(await response.text());
+  else if (responseType === 'arrayBuffer') data = await response.arrayBuffer();
+  else data = { message: await response.text() };
+  const fields = (data ?? {}) as { message?: string; type?: string };
+  if (response.status >= 400) {
+    const responseText = json || responseType === 'arrayBuffer' ? serializer.stringify(data) : fields.message;
+    throw new AppwriteException(fields.message ?? '', response.status, fields.type ?? '', responseText ?? '');
+  }
+  if (data && typeof data === 'object') {
+    Object.defineProperty(data, 'toString', {
+      value: () => serializer.stringify(data),
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+  }
+  return data;
+};
+
+/** node-appwrite's `Client.redirect` over a {@link Transport}: the `Location` of a 301/302. */
+export const redirectOver = async (transport: Transport, uri: string, request: TransportRequest) => {
+  const response = await transport(uri, request);
+  // Drain the body so a pooled connection can be reused.
+  await response.text().catch(() => undefined);
+  if (response.status !== 301 && response.status !== 302) {
+    throw new AppwriteException('Invalid redirect', response.status);
+  }
+  return response.headers.get('location') || '';
+};
