@@ -13,24 +13,34 @@ export const freePort = () =>
     });
   });
 
-/** A server started with `npm run <script>`, its output kept for failure messages. */
+/** A server process started by {@link startProcess}, its output kept for failure messages. */
 export interface SpawnedServer {
   base: string;
+  /** The process id (its own process group), e.g. to read its memory. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
 
-/** Runs `npm run <script>` in its own process group and waits until `GET /health` answers 200. */
-export const startScript = async (
-  script: string,
-  env: Record<string, string>,
-  timeoutMs = 45_000,
-): Promise<SpawnedServer> => {
-  const port = await freePort();
+/** What {@link startProcess} runs. */
+export interface ProcessSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** The port it must listen on (passed as `PORT`); default a free one. */
+  port?: number;
+  /** The path polled until it answers 200; default `/health`. */
+  healthPath?: string;
+  timeoutMs?: number;
+}
+
+/** Starts a server in its own process group and waits until `GET <healthPath>` answers 200. */
+export const startProcess = async (spec: ProcessSpec): Promise<SpawnedServer> => {
+  const port = spec.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ChildProcess = spawn('npm', ['run', '--silent', script], {
-    env: { ...process.env, ...env, PORT: String(port) },
+  const child: ChildProcess = spawn(spec.command, spec.args, {
+    env: { ...process.env, ...spec.env, PORT: String(port) },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,17 +69,21 @@ export const startScript = async (
       clearTimeout(killer);
     }
   };
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + (spec.timeoutMs ?? 45_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      const response = await fetch(`${base}/health`);
-      if (response.status === 200) return { base, output: () => output, stop };
+      const response = await fetch(`${base}${spec.healthPath ?? '/health'}`);
+      if (response.status === 200) return { base, pid: child.pid ?? 0, output: () => output, stop };
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();
-  throw new Error(`npm run ${script} did not serve ${base}/health:\n${output}`);
+  throw new Error(`${spec.command} ${spec.args.join(' ')} did not serve ${base}:\n${output}`);
 };
+
+/** Runs `npm run <script>` in its own process group and waits until `GET /health` answers 200. */
+export const startScript = (script: string, env: Record<string, string>, timeoutMs = 45_000) =>
+  startProcess({ command: 'npm', args: ['run', '--silent', script], env, timeoutMs });

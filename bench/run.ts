@@ -1,0 +1,366 @@
+// `npm run bench`: how fast the worker serves auth-scoped requests, against the physical limit (a
+// direct call to the same upstream) and the Appwrite docs' Express pattern. Not part of `npm test`.
+//
+// Throughput and latency run against a trivial upstream (bench/trivial-upstream.ts), so that the
+// numbers show what each target adds; upstream call counts use the emulator (rate limits off).
+// Every target is its own process, measured in
+// alternating rounds (A, B, C, … then again) so that drift of a shared machine hits all alike:
+// - req/s at BENCH_CONNECTIONS connections (autocannon), and upstream calls per request (emulator);
+// - p50/p99 latency at one connection: sequential requests on one keep-alive connection, timed
+//   in microseconds (autocannon's histogram is in whole milliseconds, too coarse here).
+// Then the Workers bundle size and the worker's RSS over BENCH_SOAK requests. Prints a table and
+// writes bench/results/latest.json and bench/results/chart.svg.
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client as UndiciClient } from 'undici';
+import { freePort, type SpawnedServer, startProcess } from '../test/support/servers.ts';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 3000);
+const SOAK = Number(process.env.BENCH_SOAK ?? 1_000_000);
+const PROJECT = 'demo';
+const KEY = 'demo-api-key';
+const BIN = join(process.cwd(), 'node_modules', '.bin');
+
+type Target = {
+  name: string;
+  base: () => string;
+  path: string;
+  headers: () => Record<string, string>;
+};
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The emulator, alone on its port, without rate limits (a load test would trip them). */
+const startEmulatorProcess = async () => {
+  const port = await freePort();
+  return startProcess({
+    command: process.execPath,
+    args: ['emulator/cli.ts', '--port', String(port), '--no-rate-limits'],
+    env: {},
+    port,
+    healthPath: '/v1/health/version',
+  });
+};
+
+const emulatorJson = async (emulator: SpawnedServer, path: string, init: RequestInit = {}) => {
+  const response = await fetch(`${emulator.base}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', 'x-appwrite-project': PROJECT, ...init.headers },
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, unknown>>;
+};
+
+/** A fresh session for user-a (API key, as the worker does) and a JWT minted with it. */
+const credentials = async (emulator: SpawnedServer) => {
+  const session = await emulatorJson(emulator, '/v1/account/sessions/email', {
+    method: 'POST',
+    headers: { 'x-appwrite-key': KEY },
+    body: JSON.stringify({ email: 'user-a@example.com', password: 'password-a' }),
+  });
+  const secret = String(session.secret);
+  const { jwt } = await emulatorJson(emulator, '/v1/account/jwts', {
+    method: 'POST',
+    headers: { 'x-appwrite-session': secret },
+  });
+  return { secret, jwt: String(jwt) };
+};
+
+/** Requests an upstream (the emulator or the trivial one) has served so far. */
+const upstreamRequests = async (upstream: SpawnedServer) => {
+  const trivial = upstream.base === trivialBase;
+  const response = await fetch(`${upstream.base}${trivial ? '/_stats' : '/_emulator/stats'}`, {
+    headers: { 'x-appwrite-project': PROJECT, 'x-appwrite-key': KEY },
+  });
+  return Number(((await response.json()) as { requests: number }).requests);
+};
+let trivialBase = '';
+
+/** The trivial upstream (bench/trivial-upstream.ts): a fixed user for any JWT. */
+const startTrivialUpstream = async () => {
+  const port = await freePort();
+  const server = await startProcess({
+    command: process.execPath,
+    args: ['bench/trivial-upstream.ts'],
+    env: {},
+    port,
+    healthPath: '/v1/health/version',
+  });
+  trivialBase = server.base;
+  return server;
+};
+
+/** req/s at CONNECTIONS connections for DURATION seconds, and upstream calls per request. */
+const throughput = async (target: Target, upstream: SpawnedServer) => {
+  const before = await upstreamRequests(upstream);
+  const result = await autocannon({
+    url: `${target.base()}${target.path}`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers: target.headers(),
+  });
+  const after = await upstreamRequests(upstream);
+  const total = result.requests.total;
+  if (result.non2xx || result.errors) {
+    throw new Error(`${target.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
+  return { rps: total / result.duration, upstreamPerRequest: (after - before) / total, total };
+};
+
+/** p50/p99 in milliseconds of sequential requests over one keep-alive connection. */
+const latency = async (target: Target) => {
+  const url = new URL(`${target.base()}${target.path}`);
+  const client = new UndiciClient(url.origin, { pipelining: 1 });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < LATENCY_SAMPLES + 200; i++) {
+      const started = performance.now();
+      const response = await client.request({
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        headers: target.headers(),
+      });
+      await response.body.text();
+      if (response.statusCode !== 200) throw new Error(`${target.name}: ${response.statusCode}`);
+      if (i >= 200) samples.push(performance.now() - started); // the first 200 warm up
+    }
+  } finally {
+    await client.close();
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99) };
+};
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+/** Resident memory of a process, in MiB (Linux). */
+const rssMiB = async (pid: number) => {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+};
+
+/** The process group leader is npm or the runtime itself; find the runtime's own pid. */
+const runtimePid = (pid: number): number => {
+  try {
+    const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    return children[0] ? runtimePid(Number(children[0])) : pid;
+  } catch {
+    return pid;
+  }
+};
+
+const bundleGzipKiB = () => {
+  const output = execFileSync(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', 'dist'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return Number(/gzip:\s*([\d.]+)\s*KiB/.exec(output)?.[1] ?? Number.NaN);
+};
+
+const chart = (rows: { name: string; rps: number; p50: number }[]) => {
+  const width = 760;
+  const barHeight = 28;
+  const left = 250;
+  const max = Math.max(...rows.map((row) => row.rps));
+  const height = rows.length * (barHeight + 12) + 60;
+  const bars = rows
+    .map((row, i) => {
+      const y = 40 + i * (barHeight + 12);
+      const w = Math.max(2, ((width - left - 150) * row.rps) / max);
+      return [
+        `<text x="${left - 10}" y="${y + 19}" text-anchor="end">${row.name}</text>`,
+        `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="#c2185b" rx="3"/>`,
+        `<text x="${left + w + 8}" y="${y + 19}">${Math.round(row.rps).toLocaleString('en')} req/s · p50 ${row.p50.toFixed(2)} ms</text>`,
+      ].join('');
+    })
+    .join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="13">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="${left}" y="22" font-weight="600">GET /me (Bearer JWT), ${CONNECTIONS} connections — median of ${ROUNDS} rounds; p50 at 1 connection</text>
+${bars}
+</svg>
+`;
+};
+
+const main = async () => {
+  log('starting the upstreams and the targets…');
+  const emulator = await startEmulatorProcess();
+  const trivial = await startTrivialUpstream();
+  const envFor = (upstream: SpawnedServer) => ({
+    APPWRITE_ENDPOINT: `${upstream.base}/v1`,
+    APPWRITE_PROJECT_ID: PROJECT,
+    APPWRITE_API_KEY: KEY,
+  });
+  const servers: Record<string, SpawnedServer> = {};
+  const start = async (name: string, command: string, args: string[], extra: Record<string, string> = {}) => {
+    servers[name] = await startProcess({ command, args, env: { ...envFor(trivial), ...extra } });
+  };
+  const nodeWorker = ['--import', 'tsx', 'runtimes/node.ts'];
+  await start('worker-node', process.execPath, nodeWorker);
+  await start('worker-node-fetch', process.execPath, nodeWorker, { APPWRITE_TRANSPORT: 'fetch' });
+  await start('worker-bun', join(BIN, 'bun'), ['runtimes/bun.ts']);
+  await start('express-reference', process.execPath, ['bench/express-reference.ts']);
+  // Against the emulator: counts upstream calls of login, cookie /me and rows with real data.
+  await start('worker-node-emulator', process.execPath, nodeWorker, envFor(emulator));
+
+  let creds = await credentials(emulator);
+  const bearer = () => ({ authorization: `Bearer ${creds.jwt}` });
+  const serverBase = (name: string) => () => servers[name]?.base ?? '';
+  const targets: Target[] = [
+    {
+      name: 'direct GET /v1/account',
+      base: () => trivial.base,
+      path: '/v1/account',
+      headers: () => ({ 'x-appwrite-project': PROJECT, 'x-appwrite-jwt': creds.jwt }),
+    },
+    { name: 'worker on Node (pool)', base: serverBase('worker-node'), path: '/me', headers: bearer },
+    {
+      name: 'worker on Node (undici fetch)',
+      base: serverBase('worker-node-fetch'),
+      path: '/me',
+      headers: bearer,
+    },
+    { name: 'worker on Bun', base: serverBase('worker-bun'), path: '/me', headers: bearer },
+    { name: 'Express + node-appwrite', base: serverBase('express-reference'), path: '/me', headers: bearer },
+  ];
+
+  const runs = new Map<string, { rps: number[]; p50: number[]; p99: number[]; upstream: number[] }>();
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      creds = await credentials(emulator); // JWTs last 15 minutes: a fresh one per round
+      for (const target of targets) {
+        const { rps, upstreamPerRequest } = await throughput(target, trivial);
+        const { p50, p99 } = await latency(target);
+        const entry = runs.get(target.name) ?? { rps: [], p50: [], p99: [], upstream: [] };
+        entry.rps.push(rps);
+        entry.p50.push(p50);
+        entry.p99.push(p99);
+        entry.upstream.push(upstreamPerRequest);
+        runs.set(target.name, entry);
+        log(
+          `round ${round} ${target.name}: ${Math.round(rps)} req/s, p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, ${upstreamPerRequest.toFixed(2)} upstream/request`,
+        );
+      }
+    }
+
+    // Upstream calls of the other paths, one request each, against the emulator's real data.
+    const workerBase = servers['worker-node-emulator']?.base ?? '';
+    const count = async (send: () => Promise<Response>) => {
+      const before = await upstreamRequests(emulator);
+      const response = await send();
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`${response.url}: ${response.status}`);
+      return (await upstreamRequests(emulator)) - before;
+    };
+    const login = await count(() =>
+      fetch(`${workerBase}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'user-a@example.com', password: 'password-a' }),
+      }),
+    );
+    const cookieMe = await count(() =>
+      fetch(`${workerBase}/me`, { headers: { cookie: `a_session_${PROJECT}=${creds.secret}` } }),
+    );
+    const rows = await count(() =>
+      fetch(`${workerBase}/tables/642f358bf4084c662590/642f3592aa5fc856ad1e/rows`, { headers: bearer() }),
+    );
+
+    // Memory over a long run: RSS of the Node worker after a warm-up, then after SOAK requests.
+    const pid = runtimePid(servers['worker-node']?.pid ?? 0);
+    const soakBase = servers['worker-node']?.base ?? '';
+    let soak:
+      | { requests: number; rssBeforeMiB: number; rssAfterMiB: number; growthPercent: number }
+      | undefined;
+    if (SOAK > 0) {
+      log(`soak: ${SOAK.toLocaleString('en')} requests to the Node worker…`);
+      creds = await credentials(emulator);
+      const url = `${soakBase}/me`;
+      await autocannon({ url, connections: CONNECTIONS, amount: 20_000, headers: bearer() });
+      const rssBeforeMiB = await rssMiB(pid);
+      const result = await autocannon({ url, connections: CONNECTIONS, amount: SOAK, headers: bearer() });
+      const rssAfterMiB = await rssMiB(pid);
+      if (result.non2xx || result.errors)
+        throw new Error(`soak: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      soak = {
+        requests: result.requests.total,
+        rssBeforeMiB,
+        rssAfterMiB,
+        growthPercent: ((rssAfterMiB - rssBeforeMiB) / rssBeforeMiB) * 100,
+      };
+    }
+
+    const summary = targets.map((target) => {
+      const entry = runs.get(target.name) ?? { rps: [0], p50: [0], p99: [0], upstream: [0] };
+      return {
+        name: target.name,
+        rps: median(entry.rps),
+        p50: median(entry.p50),
+        p99: median(entry.p99),
+        upstreamPerRequest: median(entry.upstream),
+        rounds: entry,
+      };
+    });
+    const byName = (name: string) => summary.find((row) => row.name === name);
+    const direct = byName('direct GET /v1/account');
+    const node = byName('worker on Node (pool)');
+    const express = byName('Express + node-appwrite');
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      settings: {
+        durationSeconds: DURATION,
+        rounds: ROUNDS,
+        connections: CONNECTIONS,
+        latencySamples: LATENCY_SAMPLES,
+      },
+      targets: summary,
+      checks: {
+        nodeVsExpress: node && express ? node.rps / express.rps : Number.NaN,
+        addedP50Ms: node && direct ? node.p50 - direct.p50 : Number.NaN,
+        upstreamCalls: { bearerMe: node?.upstreamPerRequest, cookieMe, bearerRows: rows, login },
+        workersBundleGzipKiB: bundleGzipKiB(),
+        soak,
+      },
+    };
+    await mkdir('bench/results', { recursive: true });
+    await writeFile('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+    await writeFile('bench/results/chart.svg', chart(summary));
+
+    const lines = [
+      `| target (GET /me, Bearer) | req/s (${CONNECTIONS} conn.) | p50 ms (1 conn.) | p99 ms (1 conn.) | upstream calls/request |`,
+      '|---|---:|---:|---:|---:|',
+      ...summary.map(
+        (row) =>
+          `| ${row.name} | ${Math.round(row.rps).toLocaleString('en')} | ${row.p50.toFixed(3)} | ${row.p99.toFixed(3)} | ${row.upstreamPerRequest.toFixed(2)} |`,
+      ),
+      '',
+      `worker on Node (pool) vs Express + node-appwrite: ${results.checks.nodeVsExpress.toFixed(2)}× req/s (target ≥ 2.5×)`,
+      `added p50 over the direct call at 1 connection: ${results.checks.addedP50Ms.toFixed(3)} ms (target ≤ 0.2 ms)`,
+      `upstream calls: Bearer /me ${node?.upstreamPerRequest.toFixed(2)}, cookie /me ${cookieMe}, Bearer rows ${rows}, login ${login}`,
+      `Workers bundle: ${results.checks.workersBundleGzipKiB} KiB gzip (target ≤ 50)`,
+      soak
+        ? `RSS over ${soak.requests.toLocaleString('en')} requests: ${soak.rssBeforeMiB.toFixed(1)} → ${soak.rssAfterMiB.toFixed(1)} MiB (${soak.growthPercent.toFixed(1)} %, target < 10 %)`
+        : 'soak skipped (BENCH_SOAK=0)',
+      '',
+      'written: bench/results/latest.json, bench/results/chart.svg',
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await Promise.all([emulator.stop(), trivial.stop()]);
+  }
+};
+
+await main();
