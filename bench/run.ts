@@ -186,6 +186,7 @@ const chart = (rows: { name: string; rps: number; p50: number }[]) => {
     })
     .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="13">
+<title>GET /me throughput and p50 latency per target (npm run bench)</title>
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="${left}" y="22" font-weight="600">GET /me (Bearer JWT), ${CONNECTIONS} connections — median of ${ROUNDS} rounds; p50 at 1 connection</text>
 ${bars}

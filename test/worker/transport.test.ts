@@ -1,0 +1,115 @@
+// The pooled transport must be invisible to node-appwrite's callers: the same values, the same
+// AppwriteException fields and the same OAuth2 redirect URL as the SDK's own undici fetch.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Account, AppwriteException, Client, OAuthProvider, TablesDB } from 'node-appwrite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { userClient } from '../../src/appwrite/clients.ts';
+import type { Transport } from '../../src/appwrite/transport.ts';
+import { poolTransport } from '../../src/platform/undici-pool.ts';
+import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
+
+describe('poolTransport under node-appwrite', () => {
+  let emulator: RunningEmulator;
+  let pool: ReturnType<typeof poolTransport>;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    pool = poolTransport({ connections: 2 });
+  });
+  afterAll(async () => {
+    await pool.close();
+    await emulator.stop();
+  });
+
+  const config = (transport: Transport | undefined) => ({
+    APPWRITE_ENDPOINT: emulator.endpoint,
+    APPWRITE_PROJECT_ID: PROJECT,
+    APPWRITE_TIMEOUT_MS: 5_000,
+    transport,
+  });
+  /** Runs `call` with the SDK's fetch and with the pool; returns both outcomes (value or error fields). */
+  const both = async (call: (client: (credential?: { secret: string }) => Client) => Promise<unknown>) => {
+    const outcome = async (transport: Transport | undefined) => {
+      const client = (credential?: { secret: string }) =>
+        userClient(
+          config(transport),
+          credential ? { kind: 'session', secret: credential.secret } : undefined,
+        );
+      try {
+        return { value: JSON.parse(JSON.stringify(await call(client))) as unknown };
+      } catch (error) {
+        if (!(error instanceof AppwriteException)) throw error;
+        return {
+          error: { message: error.message, code: error.code, type: error.type, response: error.response },
+        };
+      }
+    };
+    return { fetch: await outcome(undefined), pool: await outcome(pool) };
+  };
+  const session = async () => {
+    const admin = new Client().setEndpoint(emulator.endpoint).setProject(PROJECT).setKey(API_KEY);
+    return new Account(admin).createEmailPasswordSession({
+      email: 'user-a@example.com',
+      password: 'password-a',
+    });
+  };
+
+  it('returns the same account and rows', async () => {
+    const { secret } = await session();
+    const account = await both((client) => new Account(client({ secret })).get());
+    expect(account.pool).toEqual(account.fetch);
+    expect(account.pool).toMatchObject({ value: { $id: 'user-a' } });
+    const rows = await both((client) =>
+      new TablesDB(client({ secret })).listRows({ databaseId: DATABASE, tableId: BIRTHDAYS }),
+    );
+    expect(rows.pool).toEqual(rows.fetch);
+    expect(rows.pool).toMatchObject({ value: { total: 1 } });
+  });
+
+  it('throws the same AppwriteException for an Appwrite error', async () => {
+    const result = await both((client) => new Account(client()).get());
+    expect(result.pool).toEqual(result.fetch);
+    expect(result.pool).toMatchObject({ error: { code: 401, type: 'general_unauthorized_scope' } });
+  });
+
+  it('returns the same OAuth2 redirect (no redirect followed)', async () => {
+    const result = await both((client) =>
+      new Account(client()).createOAuth2Token({
+        provider: OAuthProvider.Github,
+        success: 'http://localhost/ok',
+        failure: 'http://localhost/fail',
+      }),
+    );
+    expect(result.pool).toEqual(result.fetch);
+    expect(String((result.pool as { value: string }).value)).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/_emulator\/oauth2\/github\//,
+    );
+  });
+
+  it('reuses keep-alive connections: 20 sequential calls open at most 2', async () => {
+    let connections = 0;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"$id":"user-a"}');
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const local = poolTransport({ connections: 4 });
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = () =>
+        userClient(
+          { ...config(local), APPWRITE_ENDPOINT: `http://127.0.0.1:${port}/v1` },
+          { kind: 'jwt', jwt: 'a.b.c' },
+        );
+      for (let i = 0; i < 20; i++) expect(await new Account(client()).get()).toMatchObject({ $id: 'user-a' });
+      // undici may open a second connection while the first is still being released; never more.
+      expect(connections).toBeGreaterThanOrEqual(1);
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      await local.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
