@@ -31,7 +31,27 @@ describe('parseConfig', () => {
       SESSION_COOKIE_SAMESITE: 'Lax',
       LOGIN_PATH: '/login',
       APPWRITE_TIMEOUT_MS: 10_000,
+      APPWRITE_TRANSPORT: 'pool',
+      APPWRITE_MAX_CONNECTIONS: 64,
     });
+  });
+
+  it.each([
+    [
+      { APPWRITE_TRANSPORT: 'fetch', APPWRITE_MAX_CONNECTIONS: '8' },
+      { APPWRITE_TRANSPORT: 'fetch', APPWRITE_MAX_CONNECTIONS: 8 },
+    ],
+  ])('reads the Node transport settings %o', (env, expected) => {
+    expect(parseConfig({ ...minimal, ...env })).toMatchObject(expected);
+  });
+
+  it.each([
+    { APPWRITE_TRANSPORT: 'http2' },
+    { APPWRITE_MAX_CONNECTIONS: '0' },
+    { APPWRITE_MAX_CONNECTIONS: '1.5' },
+  ])('rejects %o, naming the key', (env) => {
+    const key = Object.keys(env)[0] ?? '';
+    expect(() => parseConfig({ ...minimal, ...env })).toThrow(key);
   });
 
   it('keeps explicit values and coerces the timeout to a number', () => {
