@@ -10,7 +10,8 @@ const usage = `Usage: npm run emulator -- [--port 8788] [--https] [--seed FILE] 
   --port N           port on 127.0.0.1 (default: $EMULATOR_PORT or 8788; 0 picks a free one)
   --https            serve TLS with a local CA generated at start (its PEM path is printed)
   --seed FILE        load this seed (JSON) instead of the demo project
-  --no-rate-limits   do not enforce Appwrite's rate limits (for load tests)`;
+  --no-rate-limits   do not enforce Appwrite's rate limits (for load tests)
+  --jwt-key KEY      sign JWTs with this HS256 key (default: random); or $EMULATOR_JWT_KEY`;
 
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
@@ -19,6 +20,7 @@ const main = async (): Promise<void> => {
       https: { type: 'boolean', default: false },
       seed: { type: 'string' },
       'no-rate-limits': { type: 'boolean', default: false },
+      'jwt-key': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -36,6 +38,7 @@ const main = async (): Promise<void> => {
     https: values.https,
     seed,
     rateLimits: !values['no-rate-limits'],
+    jwtKey: values['jwt-key'] ?? process.env.EMULATOR_JWT_KEY,
   });
 
   const [project] = emulator.context.state.projects.values();

@@ -23,6 +23,11 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Enforce Appwrite's rate limits (default true). Headers are sent either way. */
   rateLimits?: boolean;
+  /**
+   * The HS256 key JWTs are signed with (Appwrite's `_APP_OPENSSL_KEY_V1`); default a random one.
+   * Set it to test a worker that verifies JWTs locally (`APPWRITE_JWT_KEY`).
+   */
+  jwtKey?: string;
 }
 
 /** Creates an emulator instance's state from a seed. */
@@ -34,7 +39,7 @@ export const createEmulatorContext = async (options: EmulatorOptions = {}): Prom
   const context: EmulatorContext = {
     state: await buildState(seed, clock.now(), hashes),
     clock,
-    jwtSecret: randomHex(32),
+    jwtSecret: options.jwtKey ?? randomHex(32),
     rateLimiter,
     rateLimitsEnabled: options.rateLimits ?? true,
     async reset() {

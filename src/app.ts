@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { IdentityCache } from './appwrite/identity.ts';
 import { JwtCache } from './appwrite/jwt-cache.ts';
 import type { Transport } from './appwrite/transport.ts';
 import type { Config } from './config.ts';
@@ -40,6 +41,10 @@ const STATUS_TYPES: Record<number, string> = {
  */
 export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Hono<AppEnv> => {
   const jwtCache = options.jwtCache ?? new JwtCache();
+  const identityCache =
+    appConfig.IDENTITY_CACHE_TTL_SECONDS > 0
+      ? new IdentityCache({ ttlMs: appConfig.IDENTITY_CACHE_TTL_SECONDS * 1000 })
+      : undefined;
   // Every client built for this app (admin and per-user) goes through the chosen transport.
   const config: Config = options.transport ? { ...appConfig, transport: options.transport } : appConfig;
   const auth = (required: boolean) =>
@@ -49,6 +54,7 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
       cookieName: config.SESSION_COOKIE_NAME,
       timeoutMs: config.APPWRITE_TIMEOUT_MS,
       transport: options.transport,
+      jwtKey: config.APPWRITE_JWT_KEY,
       required,
     });
 
@@ -56,6 +62,7 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
   app.use('*', async (c, next) => {
     c.set('config', config);
     c.set('jwtCache', jwtCache);
+    c.set('identityCache', identityCache);
     await next();
     // Every answer but /health depends on who asks: no shared cache (CDN, proxy) may keep it.
     const cacheControl = c.res.headers.get('Cache-Control');

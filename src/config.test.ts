@@ -33,6 +33,7 @@ describe('parseConfig', () => {
       APPWRITE_TIMEOUT_MS: 10_000,
       APPWRITE_TRANSPORT: 'pool',
       APPWRITE_MAX_CONNECTIONS: 64,
+      IDENTITY_CACHE_TTL_SECONDS: 0,
     });
   });
 

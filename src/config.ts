@@ -53,6 +53,10 @@ export const appwriteId = z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0
  *   `SESSION_COOKIE_SAMESITE` (`Lax` default, `Strict` or `None`).
  * - `LOGIN_PATH` — where browsers are sent after a failed form or OAuth sign-in (default `/login`).
  * - `APPWRITE_TIMEOUT_MS` — per upstream request (default 10000).
+ * - `APPWRITE_JWT_KEY` — Appwrite's JWT key (`_APP_OPENSSL_KEY_V1`, self-hosted only; secret): Bearer
+ *   JWTs are then verified locally and `getAuth(c).userId` is set without a round trip.
+ * - `IDENTITY_CACHE_TTL_SECONDS` — keep `account.get()` answers for `/me` this long (0–60; 0, the
+ *   default, is off).
  * - `APPWRITE_TRANSPORT` — on Node, `pool` (default: undici `Pool.request` over keep-alive
  *   connections) or `fetch` (node-appwrite's own undici fetch). Other runtimes use their fetch.
  * - `APPWRITE_MAX_CONNECTIONS` — keep-alive connections to Appwrite per process with the `pool`
@@ -95,6 +99,8 @@ export const configSchema = z.pipe(
         }),
       ),
     ),
+    APPWRITE_JWT_KEY: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+    IDENTITY_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60)), 0),
     APPWRITE_TRANSPORT: z._default(z.enum(['pool', 'fetch']), 'pool'),
     APPWRITE_MAX_CONNECTIONS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1024)), 64),
     APPWRITE_TIMEOUT_MS: z._default(

@@ -1,8 +1,14 @@
+import type { IdentityCache } from './appwrite/identity.ts';
 import type { JwtCache } from './appwrite/jwt-cache.ts';
 import type { Config } from './config.ts';
 import type { AppwriteAuthVariables } from './middleware/appwrite-auth.ts';
 
 /** Hono `Env` of the hono-appwrite app: its config, its JWT cache and the auth variables. */
 export type AppEnv = {
-  Variables: AppwriteAuthVariables & { config: Config; jwtCache: JwtCache };
+  Variables: AppwriteAuthVariables & {
+    config: Config;
+    jwtCache: JwtCache;
+    /** Set when `IDENTITY_CACHE_TTL_SECONDS` > 0. */
+    identityCache: IdentityCache | undefined;
+  };
 };

@@ -61,9 +61,11 @@ export class JwtCache {
     return minting;
   }
 
-  /** Forgets the JWT of one session (on logout). */
-  delete(key: string): void {
+  /** Forgets the JWT of one session (on logout) and returns it, if one was cached. */
+  delete(key: string): CachedJwt | undefined {
+    const cached = this.#entries.get(key);
     this.#entries.delete(key);
+    return cached;
   }
 
   /** Number of cached JWTs. */

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { type UserCredential, type UserServices, userServices } from '../appwrite/clients.ts';
+import { verifyAppwriteJwt } from '../appwrite/identity.ts';
 import type { Transport } from '../appwrite/transport.ts';
 import { appwriteId } from '../config.ts';
 import { errors } from '../errors.ts';
@@ -14,9 +15,9 @@ export interface Auth {
   /** `jwt` (Bearer header), `session` (session cookie) or `guest` (no credential). */
   readonly kind: AuthKind;
   /**
-   * The user's id when it is proven without asking Appwrite; `undefined` otherwise (a JWT's claims
-   * cannot be verified here, since only the Appwrite server holds the signing key). Call
-   * `c.var.appwrite.account.get()` for the verified user.
+   * The user's id when it is proven without asking Appwrite: a Bearer JWT verified locally with
+   * `jwtKey` (Appwrite's own key, for self-hosters). `undefined` otherwise — a session cookie, or a
+   * JWT without the key. Call `c.var.appwrite.account.get()` for the user as Appwrite sees them.
    */
   readonly userId: string | undefined;
 }
@@ -45,6 +46,12 @@ export interface AppwriteAuthOptions {
   timeoutMs?: number;
   /** The HTTP layer under node-appwrite (e.g. `poolTransport()` on Node). Default: the SDK's fetch. */
   transport?: Transport | undefined;
+  /**
+   * Appwrite's JWT key (`_APP_OPENSSL_KEY_V1`). With it, Bearer JWTs are verified here (HS256,
+   * `exp`) and a bad one is refused with 401 `user_jwt_invalid` before any Appwrite call. A JWT
+   * whose session was deleted keeps passing this check until it expires (≤ 15 minutes).
+   */
+  jwtKey?: string | undefined;
 }
 
 // The credential of each request, kept out of `c.var` so that logging or serialising the context
@@ -108,7 +115,11 @@ export const appwriteAuth = (options: AppwriteAuthOptions) => {
   return createMiddleware<AppwriteAuthEnv>(async function appwriteAuth(c, next) {
     const credential = readCredential(c, cookieName);
     if (!credential && required) throw errors.unauthorized();
-    const auth: Auth = Object.freeze({ kind: credential?.kind ?? 'guest', userId: undefined });
+    const userId =
+      credential?.kind === 'jwt' && options.jwtKey
+        ? (await verifyAppwriteJwt(credential.jwt, options.jwtKey)).userId
+        : undefined;
+    const auth: Auth = Object.freeze({ kind: credential?.kind ?? 'guest', userId });
     if (credential) credentials.set(auth, credential);
     c.set('auth', auth);
     c.set('appwrite', userServices(settings, credential));

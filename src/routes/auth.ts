@@ -156,7 +156,10 @@ export const authRoutes = new Hono<AppEnv>()
         // the job. Anything else (Appwrite unreachable) keeps the cookie so the user can retry.
         if (!(error instanceof AppwriteHttpError && error.status === 401)) throw error;
       }
-      c.var.jwtCache.delete(await hashSecret(credential.secret));
+      // Forget what this worker knows of the session: its JWT, and the identities cached for both.
+      const minted = c.var.jwtCache.delete(await hashSecret(credential.secret));
+      c.var.identityCache?.delete(await hashSecret(`session:${credential.secret}`));
+      if (minted) c.var.identityCache?.delete(await hashSecret(`jwt:${minted.jwt}`));
       clearSessionCookie(c, c.var.config);
       return isFormPost(c) ? c.redirect(target, 303) : c.body(null, 204);
     }),

@@ -1,8 +1,23 @@
 import { Hono } from 'hono';
+import { hashSecret } from '../appwrite/jwt-cache.ts';
 import { upstream } from '../errors.ts';
+import { credentialOf } from '../middleware/appwrite-auth.ts';
 import type { AppEnv } from '../types.ts';
 
-/** `GET /me`: the signed-in user, read from Appwrite with their own credential. */
-export const meRoutes = new Hono<AppEnv>().get('/', async (c) =>
-  c.json(await upstream(c.var.appwrite.account.get())),
-);
+/**
+ * `GET /me`: the signed-in user, read from Appwrite with their own credential — or, with
+ * `IDENTITY_CACHE_TTL_SECONDS`, from the answer Appwrite gave for the same credential moments ago.
+ */
+export const meRoutes = new Hono<AppEnv>().get('/', async (c) => {
+  const cache = c.var.identityCache;
+  const credential = credentialOf(c);
+  const key =
+    cache && credential
+      ? await hashSecret(credential.kind === 'jwt' ? `jwt:${credential.jwt}` : `session:${credential.secret}`)
+      : undefined;
+  const cached = key ? cache?.get(key) : undefined;
+  if (cached) return c.json(cached);
+  const user = await upstream(c.var.appwrite.account.get());
+  if (key) cache?.set(key, user);
+  return c.json(user);
+});

@@ -1,0 +1,131 @@
+// Identity without a round trip, where it can be proven: Appwrite's own JWT check done locally
+// (for deployments that hold Appwrite's JWT key), and an opt-in short-lived cache of `account.get()`.
+// Neither ever widens access: data calls still go to Appwrite with the user's own credential.
+
+import type { Models } from 'node-appwrite';
+import { appwriteId } from '../config.ts';
+import { AppwriteHttpError } from '../errors.ts';
+
+/** The claims of an Appwrite account JWT (contract §5): exactly these three. */
+export interface AppwriteJwtClaims {
+  userId: string;
+  sessionId: string;
+  exp: number;
+}
+
+const invalid = (reason: string) =>
+  new AppwriteHttpError(401, 'user_jwt_invalid', `Failed to verify JWT. Invalid token: ${reason}`);
+
+// Appwrite's JWT library accepts these `alg` headers and always verifies with HS256 (contract §5).
+const ACCEPTED_ALGS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512']);
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/** The HMAC key, imported once per key string (importing costs more than verifying). */
+const hmacKey = (key: string): Promise<CryptoKey> => {
+  let imported = keys.get(key);
+  if (!imported) {
+    imported = crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
+    keys.set(key, imported);
+  }
+  return imported;
+};
+
+const base64UrlBytes = (segment: string): Uint8Array<ArrayBuffer> => {
+  if (!/^[A-Za-z0-9_-]*$/.test(segment)) throw invalid('Malformed token');
+  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+};
+
+const jsonSegment = (segment: string): Record<string, unknown> => {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(base64UrlBytes(segment)));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw invalid('Malformed token');
+};
+
+/**
+ * Verifies an Appwrite JWT as Appwrite does: HS256 with the server's key (`_APP_OPENSSL_KEY_V1`),
+ * `exp` with no leeway, `nbf` and `iat` if present. Web Crypto compares the signature in constant
+ * time. Failures are 401 `user_jwt_invalid` with Appwrite's wording. A valid JWT whose session was
+ * deleted still passes here until it expires (at most 15 minutes); Appwrite would treat it as a guest.
+ */
+export const verifyAppwriteJwt = async (
+  jwt: string,
+  key: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<AppwriteJwtClaims> => {
+  const parts = jwt.split('.');
+  if (parts.length !== 3) throw invalid('Incomplete segments');
+  const [header = '', body = '', signature = ''] = parts;
+  const alg = jsonSegment(header).alg;
+  if (typeof alg !== 'string' || !ACCEPTED_ALGS.has(alg)) throw invalid('Unsupported algorithm');
+  const signed = await crypto.subtle.verify(
+    'HMAC',
+    await hmacKey(key),
+    base64UrlBytes(signature),
+    encoder.encode(`${header}.${body}`),
+  );
+  if (!signed) throw invalid('Signature failed');
+  const { userId, sessionId, exp, nbf, iat } = jsonSegment(body);
+  if (typeof exp !== 'number') throw invalid('No expiry');
+  if (nowSeconds >= exp) throw invalid('Expired');
+  if (typeof nbf === 'number' && nowSeconds <= nbf) throw invalid('Not yet valid');
+  if (typeof iat === 'number' && nowSeconds >= iat + 3600) throw invalid('Expired');
+  if (typeof userId !== 'string' || !appwriteId.safeParse(userId).success) throw invalid('No user');
+  return { userId, sessionId: typeof sessionId === 'string' ? sessionId : '', exp };
+};
+
+/**
+ * `account.get()` answers kept for a few seconds, keyed by a hash of the credential (never the
+ * credential itself). Off unless `IDENTITY_CACHE_TTL_SECONDS` > 0; at most 60 s. A logout through
+ * the worker purges its session's entries; a change made elsewhere (name, email, a session deleted
+ * in another app) shows after at most the TTL.
+ */
+export class IdentityCache {
+  readonly #entries = new Map<string, { user: Models.User<Models.Preferences>; until: number }>();
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+
+  constructor(options: { ttlMs: number; maxEntries?: number; now?: () => number }) {
+    this.#ttlMs = Math.min(options.ttlMs, 60_000);
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get(key: string): Models.User<Models.Preferences> | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry.user;
+  }
+
+  set(key: string, user: Models.User<Models.Preferences>): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { user, until: this.#now() + this.#ttlMs });
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

@@ -1,0 +1,216 @@
+// Identity without a round trip: local JWT verification with Appwrite's key, and the opt-in
+// identity cache for /me — counted in upstream calls, and purged by a logout through the worker.
+import { Hono } from 'hono';
+import { sign } from 'hono/jwt';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { createApp } from '../../src/app.ts';
+import { IdentityCache, verifyAppwriteJwt } from '../../src/appwrite/identity.ts';
+import { parseConfig } from '../../src/config.ts';
+import { type AppwriteAuthEnv, appwriteAuth, getAuth } from '../../src/middleware/appwrite-auth.ts';
+import { API_KEY, PROJECT } from '../support/demo.ts';
+
+const KEY = 'test-jwt-key-0123456789abcdef';
+const inSeconds = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
+
+describe('verifyAppwriteJwt', () => {
+  it('returns the claims of a JWT signed with the key', async () => {
+    const jwt = await sign({ userId: 'user-a', sessionId: 's1', exp: inSeconds(900) }, KEY, 'HS256');
+    expect(await verifyAppwriteJwt(jwt, KEY)).toEqual({
+      userId: 'user-a',
+      sessionId: 's1',
+      exp: expect.any(Number),
+    });
+  });
+
+  it.each([
+    [
+      'another key',
+      async () => sign({ userId: 'user-a', sessionId: 's1', exp: inSeconds(900) }, 'other', 'HS256'),
+      'Signature failed',
+    ],
+    [
+      'an expired one',
+      async () => sign({ userId: 'user-a', sessionId: 's1', exp: inSeconds(-1) }, KEY, 'HS256'),
+      'Expired',
+    ],
+    [
+      'one without userId',
+      async () => sign({ sessionId: 's1', exp: inSeconds(900) }, KEY, 'HS256'),
+      'No user',
+    ],
+    ['one without exp', async () => sign({ userId: 'user-a', sessionId: 's1' }, KEY, 'HS256'), 'No expiry'],
+    ['garbage', async () => 'a.b.c', 'Malformed token'],
+    ['two segments', async () => 'a.b', 'Incomplete segments'],
+    [
+      'alg none',
+      async () =>
+        `${btoa('{"alg":"none"}').replace(/=+$/, '')}.${btoa(`{"userId":"user-a","exp":${inSeconds(900)}}`).replace(/=+$/, '')}.`,
+      'Unsupported algorithm',
+    ],
+    [
+      'a future nbf',
+      async () =>
+        sign({ userId: 'user-a', sessionId: 's1', exp: inSeconds(900), nbf: inSeconds(60) }, KEY, 'HS256'),
+      'Not yet valid',
+    ],
+  ])('refuses %s with 401 user_jwt_invalid', async (_name, make, reason) => {
+    const error = await verifyAppwriteJwt(await make(), KEY).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 401,
+      type: 'user_jwt_invalid',
+      message: `Failed to verify JWT. Invalid token: ${reason}`,
+    });
+  });
+});
+
+describe('IdentityCache', () => {
+  const user = { $id: 'user-a' } as never;
+  it('keeps an entry for its TTL (at most 60 s), then forgets it', () => {
+    let now = 0;
+    const cache = new IdentityCache({ ttlMs: 120_000, now: () => now });
+    cache.set('k', user);
+    now = 59_999;
+    expect(cache.get('k')).toBe(user);
+    now = 60_000; // the TTL is clamped to 60 s
+    expect(cache.get('k')).toBeUndefined();
+  });
+  it('is bounded and can forget on demand', () => {
+    const cache = new IdentityCache({ ttlMs: 10_000, maxEntries: 2 });
+    cache.set('a', user);
+    cache.set('b', user);
+    cache.set('c', user);
+    expect([cache.get('a'), cache.size]).toEqual([undefined, 2]);
+    cache.delete('b');
+    expect(cache.get('b')).toBeUndefined();
+  });
+});
+
+describe('the worker with APPWRITE_JWT_KEY and IDENTITY_CACHE_TTL_SECONDS', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ jwtKey: KEY, rateLimits: false });
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+  beforeEach(async () => {
+    await emulator.reset();
+  });
+
+  const upstreamCalls = async () => {
+    const response = await fetch(`${emulator.origin}/_emulator/stats`, {
+      headers: { 'x-appwrite-project': PROJECT, 'x-appwrite-key': API_KEY },
+    });
+    return ((await response.json()) as { requests: number }).requests;
+  };
+  const app = (env: Record<string, string>) =>
+    createApp(
+      parseConfig({
+        APPWRITE_ENDPOINT: emulator.endpoint,
+        APPWRITE_PROJECT_ID: PROJECT,
+        APPWRITE_API_KEY: API_KEY,
+        ...env,
+      }),
+    );
+  const signIn = async (worker: ReturnType<typeof app>) => {
+    const response = await worker.request('http://127.0.0.1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'user-a@example.com', password: 'password-a' }),
+    });
+    expect(response.status).toBe(200);
+    const cookie = response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const minted = await worker.request('http://127.0.0.1/auth/jwt', { method: 'POST', headers: { cookie } });
+    const { jwt } = (await minted.json()) as { jwt: string };
+    return { cookie, jwt };
+  };
+  const me = (worker: ReturnType<typeof app>, headers: Record<string, string>) =>
+    worker.request('http://127.0.0.1/me', { headers });
+
+  it('refuses a forged JWT locally, without calling Appwrite', async () => {
+    const worker = app({ APPWRITE_JWT_KEY: KEY });
+    const forged = await sign(
+      { userId: 'user-b', sessionId: 'x', exp: inSeconds(900) },
+      'not-the-key',
+      'HS256',
+    );
+    const before = await upstreamCalls();
+    const response = await me(worker, { authorization: `Bearer ${forged}` });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ type: 'user_jwt_invalid', code: 401 });
+    expect(await upstreamCalls()).toBe(before);
+  });
+
+  it("exposes the verified user id to the app's own routes (no Appwrite call)", async () => {
+    const { jwt } = await signIn(app({}));
+    const custom = new Hono<AppwriteAuthEnv>()
+      .use(
+        '*',
+        appwriteAuth({ endpoint: emulator.endpoint, projectId: PROJECT, jwtKey: KEY, required: true }),
+      )
+      .get('/who', (c) => c.json(getAuth(c)));
+    const before = await upstreamCalls();
+    const response = await custom.request('/who', { headers: { authorization: `Bearer ${jwt}` } });
+    expect(await response.json()).toEqual({ kind: 'jwt', userId: 'user-a' });
+    expect(await upstreamCalls()).toBe(before);
+    // Without the key the id is not proven: undefined.
+    const unproven = new Hono<AppwriteAuthEnv>()
+      .use('*', appwriteAuth({ endpoint: emulator.endpoint, projectId: PROJECT }))
+      .get('/who', (c) => c.json({ userId: getAuth(c).userId ?? null }));
+    expect(
+      await (await unproven.request('/who', { headers: { authorization: `Bearer ${jwt}` } })).json(),
+    ).toEqual({
+      userId: null,
+    });
+  });
+
+  it('serves /me from the identity cache: one upstream call for repeated requests', async () => {
+    const worker = app({ IDENTITY_CACHE_TTL_SECONDS: '30' });
+    const { cookie, jwt } = await signIn(worker);
+    const variants: Record<string, string>[] = [{ cookie }, { authorization: `Bearer ${jwt}` }];
+    for (const headers of variants) {
+      const before = await upstreamCalls();
+      for (let i = 0; i < 5; i++) {
+        const response = await me(worker, headers);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ $id: 'user-a' });
+      }
+      expect(await upstreamCalls()).toBe(before + 1);
+    }
+  });
+
+  it('is off by default: every /me asks Appwrite', async () => {
+    const worker = app({});
+    const { cookie } = await signIn(worker);
+    const before = await upstreamCalls();
+    for (let i = 0; i < 3; i++) expect((await me(worker, { cookie })).status).toBe(200);
+    expect(await upstreamCalls()).toBe(before + 3);
+  });
+
+  it('is purged by a logout through the worker, for the cookie and for the JWT it minted', async () => {
+    const worker = app({ IDENTITY_CACHE_TTL_SECONDS: '60' });
+    const { cookie, jwt } = await signIn(worker);
+    expect((await me(worker, { cookie })).status).toBe(200);
+    expect((await me(worker, { authorization: `Bearer ${jwt}` })).status).toBe(200);
+    const logout = await worker.request('http://127.0.0.1/auth/logout', {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(logout.status).toBe(204);
+    expect((await me(worker, { cookie })).status).toBe(401);
+    expect((await me(worker, { authorization: `Bearer ${jwt}` })).status).toBe(401);
+  });
+
+  it('never widens access: rows still go to Appwrite with the credential', async () => {
+    const worker = app({ IDENTITY_CACHE_TTL_SECONDS: '60', APPWRITE_JWT_KEY: KEY });
+    const { jwt } = await signIn(worker);
+    const before = await upstreamCalls();
+    const rows = await worker.request(
+      'http://127.0.0.1/tables/642f358bf4084c662590/642f3592aa5fc856ad1e/rows',
+      { headers: { authorization: `Bearer ${jwt}` } },
+    );
+    expect(rows.status).toBe(200);
+    expect(await upstreamCalls()).toBe(before + 1);
+  });
+});
