@@ -202,6 +202,28 @@ describe('the worker with APPWRITE_JWT_KEY and IDENTITY_CACHE_TTL_SECONDS', () =
     expect((await me(worker, { authorization: `Bearer ${jwt}` })).status).toBe(401);
   });
 
+  it("costs one Appwrite call for a browser's form sign-in, two for JSON (which returns the user)", async () => {
+    const worker = app({});
+    const credentials = { email: 'user-a@example.com', password: 'password-a' };
+    let before = await upstreamCalls();
+    const form = await worker.request('http://127.0.0.1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(credentials),
+    });
+    expect(form.status).toBe(303);
+    expect(form.headers.getSetCookie()[0]).toMatch(/^a_session_demo=/);
+    expect(await upstreamCalls()).toBe(before + 1);
+    before = await upstreamCalls();
+    const json = await worker.request('http://127.0.0.1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    });
+    expect(await json.json()).toMatchObject({ user: { $id: 'user-a', email: 'user-a@example.com' } });
+    expect(await upstreamCalls()).toBe(before + 2);
+  });
+
   it('never widens access: rows still go to Appwrite with the credential', async () => {
     const worker = app({ IDENTITY_CACHE_TTL_SECONDS: '60', APPWRITE_JWT_KEY: KEY });
     const { jwt } = await signIn(worker);
