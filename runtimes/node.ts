@@ -1,4 +1,5 @@
 // Node entry: `npm start`. Without APPWRITE_ENDPOINT it starts the embedded Appwrite emulator (demo seed).
+import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { startEmulator } from '../emulator/index.ts';
 import { createApp } from '../src/app.ts';
@@ -28,7 +29,11 @@ const transport =
     : undefined;
 serve(
   {
-    fetch: createApp(config, transport ? { transport } : {}).fetch,
+    fetch: createApp(config, {
+      ...(transport ? { transport } : {}),
+      // Synchronous SHA-256 for cache keys: Web Crypto's async digest is slow on Node.
+      hashSecret: (secret) => createHash('sha256').update(secret).digest('hex'),
+    }).fetch,
     port: Number(process.env.PORT ?? 8787),
     hostname: '127.0.0.1',
   },

@@ -10,5 +10,7 @@ export type AppEnv = {
     jwtCache: JwtCache;
     /** Set when `IDENTITY_CACHE_TTL_SECONDS` > 0. */
     identityCache: IdentityCache | undefined;
+    /** Hashes a credential into a cache key (see `CreateAppOptions.hashSecret`). */
+    hashSecret: (secret: string) => string | Promise<string>;
   };
 };

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { Account, ID, type Models } from 'node-appwrite';
 import * as z from 'zod/mini';
 import { adminClient, requireSessionSecret, userClient } from '../appwrite/clients.ts';
-import { hashSecret, jwtExpiry } from '../appwrite/jwt-cache.ts';
+import { jwtExpiry } from '../appwrite/jwt-cache.ts';
 import type { Config } from '../config.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
 import { readInput } from '../input.ts';
@@ -163,9 +163,9 @@ export const authRoutes = new Hono<AppEnv>()
         if (!(error instanceof AppwriteHttpError && error.status === 401)) throw error;
       }
       // Forget what this worker knows of the session: its JWT, and the identities cached for both.
-      const minted = c.var.jwtCache.delete(await hashSecret(credential.secret));
-      c.var.identityCache?.delete(await hashSecret(`session:${credential.secret}`));
-      if (minted) c.var.identityCache?.delete(await hashSecret(`jwt:${minted.jwt}`));
+      const minted = c.var.jwtCache.delete(await c.var.hashSecret(credential.secret));
+      c.var.identityCache?.delete(await c.var.hashSecret(`session:${credential.secret}`));
+      if (minted) c.var.identityCache?.delete(await c.var.hashSecret(`jwt:${minted.jwt}`));
       clearSessionCookie(c, c.var.config);
       return isFormPost(c) ? c.redirect(target, 303) : c.body(null, 204);
     }),
@@ -175,7 +175,7 @@ export const authRoutes = new Hono<AppEnv>()
     formAware(loginPage, async (c) => {
       const credential = credentialOf(c);
       if (credential?.kind !== 'session') throw errors.unauthorized();
-      const key = await hashSecret(credential.secret);
+      const key = await c.var.hashSecret(credential.secret);
       const minted = await c.var.jwtCache.get(key, async () => {
         const { jwt } = await upstream(c.var.appwrite.account.createJWT());
         // Appwrite's JWTs last 900 s; read the real expiry from the token Appwrite just gave us.

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { hashSecret } from '../appwrite/jwt-cache.ts';
 import { upstream } from '../errors.ts';
 import { credentialOf } from '../middleware/appwrite-auth.ts';
 import type { AppEnv } from '../types.ts';
@@ -13,7 +12,9 @@ export const meRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const credential = credentialOf(c);
   const key =
     cache && credential
-      ? await hashSecret(credential.kind === 'jwt' ? `jwt:${credential.jwt}` : `session:${credential.secret}`)
+      ? await c.var.hashSecret(
+          credential.kind === 'jwt' ? `jwt:${credential.jwt}` : `session:${credential.secret}`,
+        )
       : undefined;
   const cached = key ? cache?.get(key) : undefined;
   if (cached) return c.json(cached);
