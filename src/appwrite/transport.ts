@@ -44,7 +44,12 @@ const reviver = (_key: string, value: unknown): unknown => {
   if (integer >= -MAX_INT64 - 1n && integer <= MAX_INT64) return integer;
   return big.toNumber();
 };
-const parseJson = (text: string): unknown => parser.parse(text, reviver);
+/** node-appwrite's JSON: parse and stringify with its big-integer rules (also the test reference). */
+export const appwriteJson = {
+  parse: (text: string): unknown => parser.parse(text, reviver),
+  stringify: (value: unknown): string => serializer.stringify(value),
+};
+const parseJson = appwriteJson.parse;
 
 /**
  * node-appwrite's `Client.call` over a {@link Transport}: the same parsing, the same

@@ -1,28 +1,11 @@
-import JSONbigModule from 'json-bigint';
 import { describe, expect, it } from 'vitest';
+import { appwriteJson } from '../appwrite/transport.ts';
 import JSONbig, { int64Of } from './json-native.ts';
 
-// What node-appwrite 27 does (dist/client.mjs): json-bigint with this reviver, and a native-BigInt
-// serializer. The stand-in must give the same values for every number literal.
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
-const MAX_INT64 = BigInt('9223372036854775807');
-const MIN_INT64 = BigInt('-9223372036854775808');
-type BigNumberLike = { _isBigNumber: true; isInteger(): boolean; toFixed(): string; toNumber(): number };
-const appwriteReviver = (_key: string, value: unknown): unknown => {
-  const big = value as BigNumberLike | null;
-  if (big === null || typeof big !== 'object' || big._isBigNumber !== true) return value;
-  if (!big.isInteger()) return big.toNumber();
-  const text = big.toFixed();
-  const integer = BigInt(text);
-  if (integer >= MIN_SAFE && integer <= MAX_SAFE) return Number(text);
-  if (integer >= MIN_INT64 && integer <= MAX_INT64) return integer;
-  return big.toNumber();
-};
-const reference = {
-  parse: (text: string) => JSONbigModule({ storeAsString: false }).parse(text, appwriteReviver),
-  stringify: (value: unknown) => JSONbigModule({ useNativeBigInt: true }).stringify(value),
-};
+// What node-appwrite 27 does (dist/client.mjs): json-bigint with its reviver, and a native-BigInt
+// serializer — reproduced by the Node transport (`appwriteJson`), which runs on the real json-bigint
+// here. The stand-in must give the same values for every number literal.
+const reference = appwriteJson;
 const shim = JSONbig({ storeAsString: false });
 
 /** A small seeded generator, so a failure reproduces. */
