@@ -5,6 +5,7 @@
 import type { Models } from 'node-appwrite';
 import { appwriteId } from '../config.ts';
 import { AppwriteHttpError } from '../errors.ts';
+import type { UserCredential } from './clients.ts';
 
 /** The claims of an Appwrite account JWT (contract §5): exactly these three. */
 export interface AppwriteJwtClaims {
@@ -82,6 +83,10 @@ export const verifyAppwriteJwt = async (
   if (typeof userId !== 'string' || !appwriteId.safeParse(userId).success) throw invalid('No user');
   return { userId, sessionId: typeof sessionId === 'string' ? sessionId : '', exp };
 };
+
+/** What the identity cache hashes for a credential: its kind and value. */
+export const identityKeyOf = (credential: UserCredential): string =>
+  credential.kind === 'jwt' ? `jwt:${credential.jwt}` : `session:${credential.secret}`;
 
 /**
  * `account.get()` answers kept for a few seconds, keyed by a hash of the credential (never the

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { Account, ID, type Models } from 'node-appwrite';
 import * as z from 'zod/mini';
 import { adminClient, requireSessionSecret, userClient } from '../appwrite/clients.ts';
+import { identityKeyOf } from '../appwrite/identity.ts';
 import { jwtExpiry } from '../appwrite/jwt-cache.ts';
 import type { Config } from '../config.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
@@ -164,8 +165,10 @@ export const authRoutes = new Hono<AppEnv>()
       }
       // Forget what this worker knows of the session: its JWT, and the identities cached for both.
       const minted = c.var.jwtCache.delete(await c.var.hashSecret(credential.secret));
-      c.var.identityCache?.delete(await c.var.hashSecret(`session:${credential.secret}`));
-      if (minted) c.var.identityCache?.delete(await c.var.hashSecret(`jwt:${minted.jwt}`));
+      c.var.identityCache?.delete(await c.var.hashSecret(identityKeyOf(credential)));
+      if (minted) {
+        c.var.identityCache?.delete(await c.var.hashSecret(identityKeyOf({ kind: 'jwt', jwt: minted.jwt })));
+      }
       clearSessionCookie(c, c.var.config);
       return isFormPost(c) ? c.redirect(target, 303) : c.body(null, 204);
     }),

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { identityKeyOf } from '../appwrite/identity.ts';
 import { upstream } from '../errors.ts';
 import { credentialOf } from '../middleware/appwrite-auth.ts';
 import type { AppEnv } from '../types.ts';
@@ -10,12 +11,7 @@ import type { AppEnv } from '../types.ts';
 export const meRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const cache = c.var.identityCache;
   const credential = credentialOf(c);
-  const key =
-    cache && credential
-      ? await c.var.hashSecret(
-          credential.kind === 'jwt' ? `jwt:${credential.jwt}` : `session:${credential.secret}`,
-        )
-      : undefined;
+  const key = cache && credential ? await c.var.hashSecret(identityKeyOf(credential)) : undefined;
   const cached = key ? cache?.get(key) : undefined;
   if (cached) return c.json(cached);
   const user = await upstream(c.var.appwrite.account.get());
