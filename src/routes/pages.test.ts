@@ -179,12 +179,16 @@ describe('security headers', () => {
     ['/me', 401],
     ['/health', 200],
     ['/no-such-route', 404],
-  ])('JSON from %s (%i) carries the same security headers', async (path, status) => {
-    const response = await get(appWith(), path);
-    expect(response.status).toBe(status);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expectSecurityHeaders(response);
-  });
+  ])(
+    'JSON from %s (%i) carries the API set: nothing may load or frame it, nosniff, HSTS',
+    async (path, status) => {
+      const response = await get(appWith(), path);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expectSecurityHeaders(response, "default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=15552000; includeSubDomains');
+    },
+  );
 
   it('adds ALLOWED_ORIGINS to form-action, and only there', async () => {
     const app = appWith({ ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:5173' });

@@ -60,9 +60,13 @@ export const pageRoutes = (config: Config) =>
       c.body(STYLESHEET, 200, {
         'Content-Type': 'text/css; charset=utf-8',
         'Cache-Control': 'public, max-age=31536000, immutable',
+        // The same for everyone: replaces the default `Vary: Authorization, Cookie`.
+        Vary: 'Accept-Encoding',
       }),
     )
-    .get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' }))
+    .get('/favicon.ico', (c) =>
+      c.body(null, 204, { 'Cache-Control': 'public, max-age=86400', Vary: 'Accept-Encoding' }),
+    )
     .get(config.LOGIN_PATH, (c) =>
       renderPage(
         c,
