@@ -59,8 +59,18 @@ export const errors = {
     ),
 };
 
+// undici's own deadlines (the Node pool transport): headers, body and connect timeouts.
+const UNDICI_TIMEOUTS = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 const isTimeout = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  error instanceof Error &&
+  (error.name === 'TimeoutError' ||
+    error.name === 'AbortError' ||
+    UNDICI_TIMEOUTS.has(String((error as { code?: unknown }).code)));
 
 /** Network failures as each runtime reports them: undici/Node, Bun, Deno, workerd. */
 const isNetworkFailure = (error: unknown): boolean => {

@@ -36,7 +36,8 @@ class TimedClient extends Client {
     ...args: Parameters<Client['prepareRequest']>
   ): ReturnType<Client['prepareRequest']> {
     const request = super.prepareRequest(...args);
-    request.options.signal = AbortSignal.timeout(this.#timeoutMs);
+    // A transport enforces the deadline itself (cheaper); node-appwrite's fetch gets a signal.
+    if (!this.#transport) request.options.signal = AbortSignal.timeout(this.#timeoutMs);
     return request;
   }
 
@@ -44,13 +45,17 @@ class TimedClient extends Client {
     if (!this.#transport) return super.call(...args);
     const [method, url, headers, params, responseType = 'json'] = args;
     const { uri, options } = this.prepareRequest(method, url, headers, params);
-    return callOver(this.#transport, uri, options as TransportRequest, responseType);
+    const request = { ...(options as TransportRequest), timeoutMs: this.#timeoutMs };
+    return callOver(this.#transport, uri, request, responseType);
   }
 
   override redirect(...args: Parameters<Client['redirect']>): ReturnType<Client['redirect']> {
     if (!this.#transport) return super.redirect(...args);
     const { uri, options } = this.prepareRequest(...args);
-    return redirectOver(this.#transport, uri, options as TransportRequest);
+    return redirectOver(this.#transport, uri, {
+      ...(options as TransportRequest),
+      timeoutMs: this.#timeoutMs,
+    });
   }
 }
 

@@ -13,7 +13,7 @@ export interface PoolTransportOptions {
   connectTimeoutMs?: number;
 }
 
-/** One Pool per origin, created on first use; requests carry their own deadline (AbortSignal). */
+/** One Pool per origin, created on first use; each request's deadline bounds headers and body. */
 export const poolTransport = (options: PoolTransportOptions = {}): Transport & { close(): Promise<void> } => {
   const pools = new Map<string, Pool>();
   const poolFor = (origin: string): Pool => {
@@ -37,6 +37,9 @@ export const poolTransport = (options: PoolTransportOptions = {}): Transport & {
       headers: request.headers,
       body: request.body as string | undefined,
       signal: request.signal ?? undefined,
+      // undici's own timers (no per-call AbortSignal): waiting for the headers, then for each body
+      // chunk, each bounded by the deadline. Expiry rejects with UND_ERR_*_TIMEOUT (504).
+      ...(request.timeoutMs ? { headersTimeout: request.timeoutMs, bodyTimeout: request.timeoutMs } : {}),
     });
     return {
       status: statusCode,

@@ -8,7 +8,7 @@ import type { Transport } from '../../src/appwrite/transport.ts';
 import { parseConfig } from '../../src/config.ts';
 import { poolTransport } from '../../src/platform/undici-pool.ts';
 
-type Mode = 'hang' | 'html-502' | 'json-503' | 'truncated' | 'reset' | 'healthy';
+type Mode = 'hang' | 'stall' | 'html-502' | 'json-503' | 'truncated' | 'reset' | 'healthy';
 
 // Both HTTP layers under node-appwrite: its own undici fetch, and the pooled transport Node uses.
 const TRANSPORTS: { name: string; make: () => Transport | undefined }[] = [
@@ -34,6 +34,12 @@ describe.each(TRANSPORTS)('upstream faults over $name', ({ make }) => {
         response
           .writeHead(503, { 'content-type': 'application/json' })
           .end(JSON.stringify({ message: 'maintenance', code: 503, type: 'general_service_disabled' }));
+        return;
+      }
+      if (mode === 'stall') {
+        // Headers and the start of a body, then silence: the body deadline must fire.
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+        response.write('{"$id":"user-a",');
         return;
       }
       if (mode === 'reset') {
@@ -79,6 +85,7 @@ describe.each(TRANSPORTS)('upstream faults over $name', ({ make }) => {
 
   it.each([
     ['hang', 504, 'upstream_timeout'],
+    ['stall', 504, 'upstream_timeout'],
     ['html-502', 502, 'upstream_invalid_response'],
     ['json-503', 503, 'general_service_disabled'],
     ['truncated', 502, 'upstream_invalid_response'],
