@@ -20,6 +20,7 @@ const invalid = (reason: string) =>
 // Appwrite's JWT library accepts these `alg` headers and always verifies with HS256 (contract §5).
 const ACCEPTED_ALGS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512']);
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 
 /** The HMAC key, imported once per key string (importing costs more than verifying). */
@@ -44,7 +45,7 @@ const base64UrlBytes = (segment: string): Uint8Array<ArrayBuffer> => {
 
 const jsonSegment = (segment: string): Record<string, unknown> => {
   try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(base64UrlBytes(segment)));
+    const value: unknown = JSON.parse(decoder.decode(base64UrlBytes(segment)));
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
     // fall through

@@ -30,6 +30,13 @@ const safeNext = (c: Context<AppEnv>): string | undefined => {
   return safeRedirect(next, publicOrigin(c, config), config.ALLOWED_ORIGINS) ?? undefined;
 };
 
+/** What a form page shows again after a failed post: the error, the kept email, a safe `next`. */
+const formState = (c: Context<AppEnv>, config: Config) => ({
+  error: c.req.query('error'),
+  email: takeFlashEmail(c, config),
+  next: safeNext(c),
+});
+
 /** Reads the rows of `HOME_TABLE` as the user; a failure is shown in the page, not thrown. */
 const readTable = async (
   tablesDB: ReturnType<typeof userServices>['tablesDB'],
@@ -68,26 +75,10 @@ export const pageRoutes = (config: Config) =>
       c.body(null, 204, { 'Cache-Control': 'public, max-age=86400', Vary: 'Accept-Encoding' }),
     )
     .get(config.LOGIN_PATH, (c) =>
-      renderPage(
-        c,
-        <LoginPage
-          error={c.req.query('error')}
-          email={takeFlashEmail(c, config)}
-          next={safeNext(c)}
-          providers={config.OAUTH_PROVIDERS}
-        />,
-      ),
+      renderPage(c, <LoginPage {...formState(c, config)} providers={config.OAUTH_PROVIDERS} />),
     )
     .get('/signup', (c) =>
-      renderPage(
-        c,
-        <SignupPage
-          error={c.req.query('error')}
-          email={takeFlashEmail(c, config)}
-          next={safeNext(c)}
-          loginPath={config.LOGIN_PATH}
-        />,
-      ),
+      renderPage(c, <SignupPage {...formState(c, config)} loginPath={config.LOGIN_PATH} />),
     )
     .get('/', async (c) => {
       const error = c.req.query('error');
