@@ -301,6 +301,30 @@ const main = async () => {
       }),
     );
 
+    // The JWT minting cache under load: DURATION seconds of POST /auth/jwt for one session at
+    // CONNECTIONS connections. Appwrite's JWTs last 15 minutes and the cache hands one out while it
+    // has more than a minute left: one mint per session per ~14 minutes, however many requests.
+    const sessionCookie = `a_session_${PROJECT}=${creds.secret}`;
+    const mintsBefore = await upstreamRequests(emulator);
+    const jwtLoad = await autocannon({
+      url: `${workerBase}/auth/jwt`,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: DURATION,
+      headers: { cookie: sessionCookie },
+    });
+    if (jwtLoad.non2xx || jwtLoad.errors) {
+      throw new Error(`/auth/jwt: ${jwtLoad.non2xx} non-2xx answers, ${jwtLoad.errors} errors`);
+    }
+    const jwtMinting = {
+      requests: jwtLoad.requests.total,
+      rps: jwtLoad.requests.total / jwtLoad.duration,
+      mints: (await upstreamRequests(emulator)) - mintsBefore,
+    };
+    log(
+      `POST /auth/jwt: ${jwtMinting.requests} requests (${Math.round(jwtMinting.rps)} req/s), ${jwtMinting.mints} mint(s)`,
+    );
+
     // Memory over a long run: RSS of the Node worker after a warm-up, then after SOAK requests.
     // Spawned directly (not through npm), so the process is the runtime itself.
     const pid = servers['worker-node']?.pid ?? 0;
@@ -363,6 +387,7 @@ const main = async () => {
           jsonLogin: login,
           formLogin,
         },
+        jwtMinting,
         cachedVsUncached: (byName('worker on Node, identity cache')?.rps ?? 0) / (node?.rps ?? 1),
         localVsUncached: (byName('worker on Node, local JWT + cache')?.rps ?? 0) / (node?.rps ?? 1),
         workersBundleGzipKiB: bundleGzipKiB(),
@@ -385,6 +410,7 @@ const main = async () => {
       `added p50 over the direct call at 1 connection: ${results.checks.addedP50Ms.toFixed(3)} ms (target ≤ 0.2 ms)`,
       `identity cache vs uncached: ${results.checks.cachedVsUncached.toFixed(2)}×; local JWT + cache: ${results.checks.localVsUncached.toFixed(2)}× (target ≥ 10×)`,
       `upstream calls: Bearer /me ${node?.upstreamPerRequest.toFixed(2)}, cookie /me ${cookieMe}, Bearer rows ${rows}, login ${formLogin} (form) / ${login} (JSON)`,
+      `JWT minting under load: ${jwtMinting.mints} mint(s) for ${jwtMinting.requests.toLocaleString('en')} POST /auth/jwt of one session (${Math.round(jwtMinting.rps).toLocaleString('en')} req/s)`,
       `Workers bundle: ${results.checks.workersBundleGzipKiB} KiB gzip (target ≤ 50)`,
       soak
         ? `RSS over ${soak.requests.toLocaleString('en')} requests: ${soak.rssBeforeMiB.toFixed(1)} → ${soak.rssAfterMiB.toFixed(1)} MiB (${soak.growthPercent.toFixed(1)} %, target < 10 %)`

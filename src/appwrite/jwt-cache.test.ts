@@ -80,6 +80,30 @@ describe('JwtCache', () => {
     expect(calls()).toBe(2);
   });
 
+  it('mints once per session per 14 minutes under steady load (a simulated hour, 20 gets a second)', async () => {
+    const clock = { now: START };
+    const cache = new JwtCache({ now: () => clock.now });
+    const mintedAt = new Map<string, number[]>();
+    const mintFor = (session: string) => async (): Promise<CachedJwt> => {
+      mintedAt.set(session, [...(mintedAt.get(session) ?? []), (clock.now - START) / 60_000]);
+      return { jwt: `${session}-jwt`, expire: new Date(clock.now + LIFETIME_MS).toISOString() };
+    };
+    for (let ms = 0; ms < 60 * 60_000; ms += 50) {
+      clock.now = START + ms;
+      // Concurrent gets for three sessions, the third joining after 5 minutes.
+      const sessions = ms >= 5 * 60_000 ? ['a', 'b', 'c'] : ['a', 'b'];
+      await Promise.all(
+        sessions.flatMap((session) => [1, 2].map(() => cache.get(session, mintFor(session)))),
+      );
+    }
+    // Minted first, then each time the JWT has only 60 s of its 15 minutes left: every 14 minutes.
+    expect(Object.fromEntries(mintedAt)).toEqual({
+      a: [0, 14, 28, 42, 56],
+      b: [0, 14, 28, 42, 56],
+      c: [5, 19, 33, 47],
+    });
+  });
+
   it('lets concurrent gets for one key share a single mint', async () => {
     const cache = new JwtCache({ now: () => START });
     const pending = deferred<CachedJwt>();

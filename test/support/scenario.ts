@@ -138,7 +138,9 @@ export const defineScenario = (getTarget: () => Target) => {
     const { jar, response } = await signIn(target, 'user-a@example.com', 'password-a', {
       headers: { 'content-type': 'application/json', 'user-agent': MOBILE_CHROME },
     });
-    expect(((await response.json()) as { user: { $id: string } }).user.$id).toBe('user-a');
+    // Appwrite's Session model, as the user's own SDK sees it: the secret only travels in the cookie.
+    const { session } = (await response.json()) as { session: { userId: string; secret: string } };
+    expect(session).toMatchObject({ userId: 'user-a', secret: '' });
     const [cookie] = parseSetCookies(response);
     expect(cookie?.name).toBe(COOKIE);
     expect(cookie?.attributes).toMatchObject({ path: '/', samesite: 'Lax' });
@@ -248,8 +250,13 @@ export const defineScenario = (getTarget: () => Target) => {
     const guest = await target.request('/auth/anonymous', { method: 'POST' });
     expect(guest.status).toBe(201);
     jar.absorb(guest);
-    const { user } = (await guest.json()) as { user: { $id: string; email: string } };
-    expect(user.email).toBe('');
+    const { session } = (await guest.json()) as { session: { userId: string; secret: string } };
+    expect(session.secret).toBe('');
+    const user = (await (await target.request('/me', withCookies(jar))).json()) as {
+      $id: string;
+      email: string;
+    };
+    expect(user).toMatchObject({ $id: session.userId, email: '' });
     const email = uniqueEmail('upgraded');
     const upgraded = await target.request(
       '/auth/upgrade',
@@ -261,7 +268,8 @@ export const defineScenario = (getTarget: () => Target) => {
       email,
     });
     const again = await signIn(target, email, 'password-up');
-    expect(((await again.response.json()) as { user: { $id: string } }).user.$id).toBe(user.$id);
+    const { session: upgradedSession } = (await again.response.json()) as { session: { userId: string } };
+    expect(upgradedSession.userId).toBe(user.$id);
     const twice = await target.request(
       '/auth/upgrade',
       withCookies(jar, json({ email, password: 'password-up' })),

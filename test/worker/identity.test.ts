@@ -202,7 +202,7 @@ describe('the worker with APPWRITE_JWT_KEY and IDENTITY_CACHE_TTL_SECONDS', () =
     expect((await me(worker, { authorization: `Bearer ${jwt}` })).status).toBe(401);
   });
 
-  it("costs one Appwrite call for a browser's form sign-in, two for JSON (which returns the user)", async () => {
+  it('costs one Appwrite call per sign-in, form or JSON, and guest', async () => {
     const worker = app({});
     const credentials = { email: 'user-a@example.com', password: 'password-a' };
     let before = await upstreamCalls();
@@ -220,8 +220,12 @@ describe('the worker with APPWRITE_JWT_KEY and IDENTITY_CACHE_TTL_SECONDS', () =
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(credentials),
     });
-    expect(await json.json()).toMatchObject({ user: { $id: 'user-a', email: 'user-a@example.com' } });
-    expect(await upstreamCalls()).toBe(before + 2);
+    expect(await json.json()).toMatchObject({ session: { userId: 'user-a', secret: '' } });
+    expect(await upstreamCalls()).toBe(before + 1);
+    before = await upstreamCalls();
+    const guest = await worker.request('http://127.0.0.1/auth/anonymous', { method: 'POST' });
+    expect(guest.status).toBe(201);
+    expect(await upstreamCalls()).toBe(before + 1);
   });
 
   it('never widens access: rows still go to Appwrite with the credential', async () => {
