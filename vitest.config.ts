@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { ROOMY_RATE_LIMITS } from './test/support/demo.ts';
 
 /** The worker entry in workerd (Miniflare), against an emulator over HTTP or HTTPS. */
 const workerd = (protocol: 'http' | 'https') => ({
@@ -13,6 +14,8 @@ const workerd = (protocol: 'http' | 'https') => ({
           APPWRITE_PROJECT_ID: 'demo',
           APPWRITE_API_KEY: 'demo-api-key',
           OAUTH_PROVIDERS: 'github',
+          // The Durable Object store of wrangler.toml stays on; the scenario's budgets never run out.
+          ...ROOMY_RATE_LIMITS,
         },
       },
     })),
@@ -44,7 +47,7 @@ export default defineConfig({
           exclude: ['test/workerd/**'],
           // Creates the local CA that HTTPS suites trust through NODE_EXTRA_CA_CERTS (read by Node at
           // process start, so it must be set before the test workers are forked).
-          globalSetup: ['test/setup/local-ca.ts'],
+          globalSetup: ['test/setup/local-ca.ts', 'test/setup/redis.ts'],
           pool: 'forks',
           testTimeout: 20_000,
           hookTimeout: 30_000,

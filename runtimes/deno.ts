@@ -1,7 +1,9 @@
 // Deno entry: `npm run start:deno`. Needs APPWRITE_* in the environment (e.g. `npm run emulator`).
 import process from 'node:process';
+import { getConnInfo } from 'hono/deno';
 import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
+import { redisStoreFor } from '../src/platform/redis-store.ts';
 
 declare const Deno: {
   serve(
@@ -10,7 +12,13 @@ declare const Deno: {
   ): unknown;
 };
 
-const app = createApp(parseConfig(process.env));
+const config = parseConfig(process.env);
+const rateLimitStore = await redisStoreFor(config);
+const app = createApp(config, {
+  ...(rateLimitStore ? { rateLimitStore } : {}),
+  // The socket's peer address (Deno passes the connection info as the env), for per-IP limits.
+  connInfo: (c) => getConnInfo(c).remote.address,
+});
 const port = Number(process.env.PORT ?? 8787);
 Deno.serve(
   {

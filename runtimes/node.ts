@@ -1,9 +1,11 @@
 // Node entry: `npm start`. Without APPWRITE_ENDPOINT it starts the embedded Appwrite emulator (demo seed).
 import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { startEmulator } from '../emulator/index.ts';
 import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
+import { redisStoreFor } from '../src/platform/redis-store.ts';
 import { poolTransport } from '../src/platform/undici-pool.ts';
 
 // On `localhost`, another site than the worker's 127.0.0.1, as Appwrite is in production.
@@ -27,10 +29,14 @@ const transport =
         connectTimeoutMs: config.APPWRITE_TIMEOUT_MS,
       })
     : undefined;
+const rateLimitStore = await redisStoreFor(config);
 serve(
   {
     fetch: createApp(config, {
       ...(transport ? { transport } : {}),
+      ...(rateLimitStore ? { rateLimitStore } : {}),
+      // The socket's peer address, for per-IP limits (unless CLIENT_IP_HEADER names a proxy's header).
+      connInfo: (c) => getConnInfo(c).remote.address,
       // Synchronous SHA-256 for cache keys: Web Crypto's async digest is slow on Node.
       hashSecret: (secret) => createHash('sha256').update(secret).digest('hex'),
     }).fetch,

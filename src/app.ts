@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { AppwriteHttpError } from './errors.ts';
 import { appwriteAuth } from './middleware/appwrite-auth.ts';
 import { originCheck } from './middleware/origin-check.ts';
+import { MemoryRateLimitStore, RateLimitError, type RateLimiter, type RateLimitStore } from './rate-limit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { oauthRoutes } from './routes/oauth.ts';
@@ -31,6 +32,15 @@ export interface CreateAppOptions {
    * asynchronous and, on Node, costs ~12 % of a cached `/me`; Node passes `node:crypto`'s sync hash.
    */
   hashSecret?: (secret: string) => string | Promise<string>;
+  /**
+   * Where abuse counters live. Default: a {@link MemoryRateLimitStore} when `RATE_LIMIT_STORE` is
+   * `memory`; the runtime entries build the Redis and Durable Object stores.
+   */
+  rateLimitStore?: RateLimitStore;
+  /** The connection's peer address (hono's `getConnInfo` of the runtime), for per-IP limits. */
+  connInfo?: (c: Context) => string | undefined;
+  /** The limiter's clock, in Unix milliseconds; default `Date.now` (tests move it). */
+  now?: () => number;
 }
 
 /**
@@ -54,6 +64,53 @@ const STATUS_TYPES: Record<number, string> = {
   413: 'general_payload_too_large',
 };
 
+/** Request headers that carry credentials: logged as `[redacted]`, whatever the level. */
+const CREDENTIAL_HEADERS = /^(?:authorization|cookie|proxy-authorization|x-appwrite-(?:key|jwt|session))$/i;
+
+/**
+ * One line per request: method, path (never the query: OAuth callbacks carry a secret in it),
+ * status and time; with `debug`, the request headers (credentials redacted) and the names of the
+ * cookies set. Values go through `JSON.stringify`, so no client input can forge a log line.
+ */
+const requestLog =
+  (debug: boolean): MiddlewareHandler =>
+  async (c, next) => {
+    const started = performance.now();
+    await next();
+    const path = JSON.stringify(new URL(c.req.url).pathname.slice(0, 256));
+    let line = `${c.req.method.slice(0, 16)} ${path} → ${c.res.status} ${(performance.now() - started).toFixed(1)} ms`;
+    if (debug) {
+      const headers: Record<string, string> = {};
+      c.req.raw.headers.forEach((value, name) => {
+        headers[name] = CREDENTIAL_HEADERS.test(name) ? '[redacted]' : value.slice(0, 512);
+      });
+      const cookies = c.res.headers.getSetCookie().map((cookie) => cookie.slice(0, cookie.indexOf('=')));
+      line += ` headers=${JSON.stringify(headers)} set-cookie=${JSON.stringify(cookies)}`;
+    }
+    console.log(line);
+  };
+
+/** The app's limiter, from `RATE_LIMIT_STORE` and the store the runtime built (if any). */
+const rateLimiterOf = (config: Config, options: CreateAppOptions): RateLimiter | undefined => {
+  if (config.RATE_LIMIT_STORE === 'off') return undefined;
+  let store = options.rateLimitStore;
+  if (!store) {
+    if (config.RATE_LIMIT_STORE !== 'memory') {
+      throw new Error(
+        `Invalid configuration: RATE_LIMIT_STORE=${config.RATE_LIMIT_STORE} needs its store; start through the runtime entry (runtimes/).`,
+      );
+    }
+    store = new MemoryRateLimitStore();
+  }
+  return {
+    store,
+    limits: config.RATE_LIMITS,
+    ipHeader: config.CLIENT_IP_HEADER,
+    connInfo: options.connInfo,
+    now: options.now ?? Date.now,
+  };
+};
+
 /**
  * Builds the hono-appwrite app: the auth routes, `/me` and the TablesDB rows route, acting as the
  * signed-in user through {@link appwriteAuth}. Every error is JSON `{message, code, type}`.
@@ -65,6 +122,7 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
     appConfig.IDENTITY_CACHE_TTL_SECONDS > 0
       ? new IdentityCache({ ttlMs: appConfig.IDENTITY_CACHE_TTL_SECONDS * 1000 })
       : undefined;
+  const rateLimiter = rateLimiterOf(appConfig, options);
   // Every client built for this app (admin and per-user) goes through the chosen transport.
   const config: Config = options.transport ? { ...appConfig, transport: options.transport } : appConfig;
   const auth = (required: boolean) =>
@@ -79,11 +137,13 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
     });
 
   const app = new Hono<AppEnv>();
+  if (config.LOG_LEVEL !== 'error') app.use('*', requestLog(config.LOG_LEVEL === 'debug'));
   app.use('*', async (c, next) => {
     c.set('config', config);
     c.set('jwtCache', jwtCache);
     c.set('identityCache', identityCache);
     c.set('hashSecret', secretHash);
+    c.set('rateLimiter', rateLimiter);
     // Set before the handler runs, so they go into the Response it creates: a header added to a
     // finished Response forces @hono/node-server off its fast path (measured 2–3× slower /me).
     for (const [name, value] of API_HEADERS) c.header(name, value);
@@ -144,6 +204,7 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
   );
   app.onError((error, c) => {
     if (error instanceof AppwriteHttpError) {
+      if (error instanceof RateLimitError) c.header('Retry-After', String(error.retryAfterSeconds));
       if (error.status >= 500) {
         const cause = (error.cause as { name?: unknown } | null)?.name ?? typeof error.cause;
         console.error(

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, parseConfig } from './config.ts';
+import { RATE_LIMIT_DEFAULTS } from './rate-limit.ts';
 
 const minimal = {
   APPWRITE_ENDPOINT: 'https://cloud.example.com/v1',
@@ -34,7 +35,45 @@ describe('parseConfig', () => {
       APPWRITE_TRANSPORT: 'pool',
       APPWRITE_MAX_CONNECTIONS: 64,
       IDENTITY_CACHE_TTL_SECONDS: 0,
+      LOG_LEVEL: 'error',
+      RATE_LIMIT_STORE: 'memory',
+      RATE_LIMITS: RATE_LIMIT_DEFAULTS,
     });
+  });
+
+  it('reads rate-limit overrides, turns rules off, and needs REDIS_URL for the Redis store', () => {
+    const config = parseConfig({
+      ...minimal,
+      RATE_LIMIT_LOGIN: '3/10',
+      RATE_LIMIT_GUEST: 'off',
+      RATE_LIMIT_JWT: '0/60',
+      CLIENT_IP_HEADER: 'CF-Connecting-IP',
+    });
+    expect(config.RATE_LIMITS.login).toStrictEqual({ limit: 3, windowSeconds: 10 });
+    expect(config.RATE_LIMITS.loginEmail).toStrictEqual(RATE_LIMIT_DEFAULTS.loginEmail);
+    expect(config.RATE_LIMITS).not.toHaveProperty('guest');
+    expect(config.RATE_LIMITS).not.toHaveProperty('jwt');
+    expect(config.CLIENT_IP_HEADER).toBe('CF-Connecting-IP');
+    expect(parseConfig({ ...minimal, RATE_LIMIT_STORE: 'off' }).RATE_LIMITS).toStrictEqual({});
+    expect(() => parseConfig({ ...minimal, RATE_LIMIT_STORE: 'redis' })).toThrow(
+      'Invalid configuration: REDIS_URL missing or malformed',
+    );
+    expect(
+      parseConfig({ ...minimal, RATE_LIMIT_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL,
+    ).toBe('redis://127.0.0.1:6379');
+  });
+
+  it.each([
+    { RATE_LIMIT_LOGIN: '10' },
+    { RATE_LIMIT_LOGIN: '10/1m' },
+    { RATE_LIMIT_LOGIN: '-1/60' },
+    { RATE_LIMIT_STORE: 'kv' },
+    { REDIS_URL: 'http://127.0.0.1:6379' },
+    { CLIENT_IP_HEADER: 'X-Forwarded-For\r\nX: 1' },
+  ])('refuses the malformed limiter setting %o', (env) => {
+    expect(() => parseConfig({ ...minimal, ...env })).toThrow(
+      /^Invalid configuration: [A-Z_]+ missing or malformed$/,
+    );
   });
 
   it.each([

@@ -1,6 +1,7 @@
 // zod/mini: the same validation as zod, tree-shakable (~5 KiB gzip instead of ~90 KiB in the worker).
 import * as z from 'zod/mini';
 import type { Transport } from './appwrite/transport.ts';
+import { type Limit, RATE_LIMIT_DEFAULTS, type RateLimitRule } from './rate-limit.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -39,6 +40,18 @@ const origin = z.pipe(
 /** Appwrite's custom ID rule: 1–36 of a-z A-Z 0-9 . - _, not starting with a special character. */
 export const appwriteId = z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/));
 
+/** `<limit>/<seconds>` (e.g. `10/60`), or `off`; unset keeps the rule's default. */
+const rateLimitValue = z.optional(
+  z.pipe(
+    z.string().check(z.regex(/^(?:off|\d{1,7}\/\d{1,6})$/)),
+    z.transform((value): Limit | 'off' => {
+      if (value === 'off') return 'off';
+      const [limit, windowSeconds] = value.split('/').map(Number) as [number, number];
+      return { limit, windowSeconds };
+    }),
+  ),
+);
+
 /**
  * The worker's environment, validated once at start-up. Errors name the bad keys, never their values.
  *
@@ -63,56 +76,105 @@ export const appwriteId = z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0
  *   transport; default 64.
  * - `HOME_TABLE` — `<databaseId>/<tableId>` whose rows the home page lists, read as the signed-in
  *   user (so only the rows they may read). Default: none, and the home page shows no table.
+ * - `LOG_LEVEL` — `error` (default: failures only), `info` (a line per request: method, path, status,
+ *   time) or `debug` (also the request headers, credentials redacted, and the cookies set, by name).
+ *   No level ever logs a query string, a body, a credential or an API key.
+ * - `RATE_LIMIT_STORE` — where abuse counters live: `memory` (default; per process), `redis`
+ *   (with `REDIS_URL`; Node, Bun, Deno), `durable-object` (Workers, the `RATE_LIMITER` binding), or
+ *   `off` (no limits: only behind another limiter).
+ * - `RATE_LIMIT_<RULE>` — `<limit>/<seconds>` or `off`, overriding a default of `RATE_LIMIT_DEFAULTS`
+ *   (`LOGIN`, `LOGIN_EMAIL`, `SIGNUP`, `GUEST`, `OAUTH`, `OAUTH_CALLBACK`, `JWT`).
+ * - `CLIENT_IP_HEADER` — the header that carries the client's IP, set by a proxy or platform the
+ *   client cannot bypass (e.g. `CF-Connecting-IP`, `X-Forwarded-For`: its last entry). Default: the
+ *   connection's peer address (Node, Bun, Deno); on Workers, `CF-Connecting-IP`.
  */
 export const configSchema = z.pipe(
-  z.object({
-    APPWRITE_ENDPOINT: z.pipe(
-      z.url({ protocol: /^https?$/ }).check(
-        z.refine((value) => {
-          if (!URL.canParse(value)) return false;
-          const url = new URL(value);
-          return url.protocol === 'https:' || isLoopbackHost(url.hostname);
-        }, 'HTTPS is required except for loopback hosts'),
-        z.refine((value) => {
-          if (!URL.canParse(value)) return false;
-          const url = new URL(value);
-          return !url.search && !url.hash && !url.username && !url.password;
-        }, 'no query, fragment or credentials'),
+  z
+    .object({
+      APPWRITE_ENDPOINT: z.pipe(
+        z.url({ protocol: /^https?$/ }).check(
+          z.refine((value) => {
+            if (!URL.canParse(value)) return false;
+            const url = new URL(value);
+            return url.protocol === 'https:' || isLoopbackHost(url.hostname);
+          }, 'HTTPS is required except for loopback hosts'),
+          z.refine((value) => {
+            if (!URL.canParse(value)) return false;
+            const url = new URL(value);
+            return !url.search && !url.hash && !url.username && !url.password;
+          }, 'no query, fragment or credentials'),
+        ),
+        z.transform((value) => value.replace(/\/+$/, '')),
       ),
-      z.transform((value) => value.replace(/\/+$/, '')),
-    ),
-    APPWRITE_PROJECT_ID: appwriteId,
-    APPWRITE_API_KEY: z.string().check(z.minLength(1), z.maxLength(4096)),
-    PUBLIC_ORIGIN: z.optional(origin),
-    ALLOWED_ORIGINS: list(origin),
-    OAUTH_PROVIDERS: list(z.string().check(z.regex(/^[a-z0-9]{1,32}$/))),
-    SESSION_COOKIE_NAME: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
-    SESSION_COOKIE_DOMAIN: z.optional(z.string().check(z.regex(/^\.?[a-z0-9.-]{1,253}$/i))),
-    SESSION_COOKIE_SAMESITE: z._default(z.enum(['Lax', 'Strict', 'None']), 'Lax'),
-    LOGIN_PATH: z._default(z.string().check(z.regex(/^\/(?!\/)[^\s?#\\]*$/)), '/login'),
-    HOME_TABLE: z.optional(
-      z.pipe(
-        z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}\/[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/)),
-        z.transform((value) => {
-          const [databaseId = '', tableId = ''] = value.split('/');
-          return { databaseId, tableId };
-        }),
+      APPWRITE_PROJECT_ID: appwriteId,
+      APPWRITE_API_KEY: z.string().check(z.minLength(1), z.maxLength(4096)),
+      PUBLIC_ORIGIN: z.optional(origin),
+      ALLOWED_ORIGINS: list(origin),
+      OAUTH_PROVIDERS: list(z.string().check(z.regex(/^[a-z0-9]{1,32}$/))),
+      SESSION_COOKIE_NAME: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+      SESSION_COOKIE_DOMAIN: z.optional(z.string().check(z.regex(/^\.?[a-z0-9.-]{1,253}$/i))),
+      SESSION_COOKIE_SAMESITE: z._default(z.enum(['Lax', 'Strict', 'None']), 'Lax'),
+      LOGIN_PATH: z._default(z.string().check(z.regex(/^\/(?!\/)[^\s?#\\]*$/)), '/login'),
+      HOME_TABLE: z.optional(
+        z.pipe(
+          z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}\/[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/)),
+          z.transform((value) => {
+            const [databaseId = '', tableId = ''] = value.split('/');
+            return { databaseId, tableId };
+          }),
+        ),
       ),
+      APPWRITE_JWT_KEY: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+      IDENTITY_CACHE_TTL_SECONDS: z._default(
+        z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60)),
+        0,
+      ),
+      APPWRITE_TRANSPORT: z._default(z.enum(['pool', 'fetch']), 'pool'),
+      APPWRITE_MAX_CONNECTIONS: z._default(
+        z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1024)),
+        64,
+      ),
+      APPWRITE_TIMEOUT_MS: z._default(
+        z.coerce.number().check(z.int(), z.minimum(100), z.maximum(120_000)),
+        10_000,
+      ),
+      LOG_LEVEL: z._default(z.enum(['error', 'info', 'debug']), 'error'),
+      RATE_LIMIT_STORE: z._default(z.enum(['memory', 'redis', 'durable-object', 'off']), 'memory'),
+      REDIS_URL: z.optional(z.string().check(z.regex(/^rediss?:\/\/\S{1,2040}$/))),
+      CLIENT_IP_HEADER: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/))),
+      RATE_LIMIT_LOGIN: rateLimitValue,
+      RATE_LIMIT_LOGIN_EMAIL: rateLimitValue,
+      RATE_LIMIT_SIGNUP: rateLimitValue,
+      RATE_LIMIT_GUEST: rateLimitValue,
+      RATE_LIMIT_OAUTH: rateLimitValue,
+      RATE_LIMIT_OAUTH_CALLBACK: rateLimitValue,
+      RATE_LIMIT_JWT: rateLimitValue,
+    })
+    .check(
+      z.refine((env) => env.RATE_LIMIT_STORE !== 'redis' || env.REDIS_URL !== undefined, {
+        path: ['REDIS_URL'],
+      }),
     ),
-    APPWRITE_JWT_KEY: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
-    IDENTITY_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60)), 0),
-    APPWRITE_TRANSPORT: z._default(z.enum(['pool', 'fetch']), 'pool'),
-    APPWRITE_MAX_CONNECTIONS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1024)), 64),
-    APPWRITE_TIMEOUT_MS: z._default(
-      z.coerce.number().check(z.int(), z.minimum(100), z.maximum(120_000)),
-      10_000,
-    ),
-  }),
   z.transform((env) => ({
     ...env,
     SESSION_COOKIE_NAME: env.SESSION_COOKIE_NAME ?? `a_session_${env.APPWRITE_PROJECT_ID}`,
+    RATE_LIMITS: rateLimits(env),
   })),
 );
+
+/** The limits in force: each rule's default unless overridden; none when the store is `off`. */
+const rateLimits = (env: Record<string, unknown>): Partial<Record<RateLimitRule, Limit>> => {
+  if (env.RATE_LIMIT_STORE === 'off') return {};
+  const limits: Partial<Record<RateLimitRule, Limit>> = {};
+  for (const rule of Object.keys(RATE_LIMIT_DEFAULTS) as RateLimitRule[]) {
+    const name = `RATE_LIMIT_${rule.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+    const value = env[name] as Limit | 'off' | undefined;
+    if (value === 'off') continue;
+    const limit = value ?? RATE_LIMIT_DEFAULTS[rule];
+    if (limit.limit > 0 && limit.windowSeconds > 0) limits[rule] = limit;
+  }
+  return limits;
+};
 
 /** The validated configuration, inferred from {@link configSchema}. */
 export type Config = z.output<typeof configSchema> & {

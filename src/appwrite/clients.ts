@@ -1,7 +1,13 @@
-import { Account, Client, type Models, TablesDB } from 'node-appwrite';
+import { Account, Client, type Models } from 'node-appwrite';
 import type { Config } from '../config.ts';
 import { errors } from '../errors.ts';
-import { callOver, redirectOver, type Transport, type TransportRequest } from './transport.ts';
+import {
+  callOver,
+  fetchTransport,
+  redirectOver,
+  type Transport,
+  type TransportRequest,
+} from './transport.ts';
 
 /** A credential that acts as one end user. Never logged, never mixed with the API key. */
 export type UserCredential = { kind: 'jwt'; jwt: string } | { kind: 'session'; secret: string };
@@ -41,18 +47,18 @@ class TimedClient extends Client {
     return request;
   }
 
+  // Both go through a Transport (node-appwrite's own fetch by default) so that every answer gets
+  // the same checks: see `callOver` and `redirectOver`.
   override call(...args: Parameters<Client['call']>): ReturnType<Client['call']> {
-    if (!this.#transport) return super.call(...args);
     const [method, url, headers, params, responseType = 'json'] = args;
     const { uri, options } = this.prepareRequest(method, url, headers, params);
     const request = { ...(options as TransportRequest), timeoutMs: this.#timeoutMs };
-    return callOver(this.#transport, uri, request, responseType);
+    return callOver(this.#transport ?? fetchTransport, uri, request, responseType);
   }
 
   override redirect(...args: Parameters<Client['redirect']>): ReturnType<Client['redirect']> {
-    if (!this.#transport) return super.redirect(...args);
     const { uri, options } = this.prepareRequest(...args);
-    return redirectOver(this.#transport, uri, {
+    return redirectOver(this.#transport ?? fetchTransport, uri, {
       ...(options as TransportRequest),
       timeoutMs: this.#timeoutMs,
     });
@@ -97,13 +103,17 @@ export const userClient = (config: ClientConfig, credential?: UserCredential): C
   return client;
 };
 
-/** The node-appwrite services a route gets for the current user. */
-export type UserServices = { client: Client; account: Account; tablesDB: TablesDB };
+/**
+ * The node-appwrite services a route gets for the current user: the client, and `Account`. Build
+ * the others you need on the client (`new TablesDB(c.var.appwrite.client)`), so a Workers bundle
+ * only carries the classes it uses.
+ */
+export type UserServices = { client: Client; account: Account };
 
 /** Services over one fresh {@link userClient}. */
 export const userServices = (config: ClientConfig, credential?: UserCredential): UserServices => {
   const client = userClient(config, credential);
-  return { client, account: new Account(client), tablesDB: new TablesDB(client) };
+  return { client, account: new Account(client) };
 };
 
 /**

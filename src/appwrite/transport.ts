@@ -4,6 +4,8 @@
 // SDK's `call` and `redirect` use; `src/platform/undici-pool.ts` implements it on an undici Pool.
 import JSONbigModule from 'json-bigint';
 import { AppwriteException } from 'node-appwrite';
+import { fetch } from 'undici';
+import { errors } from '../errors.ts';
 
 /** The response fields node-appwrite reads. */
 export interface TransportResponse {
@@ -32,6 +34,13 @@ export interface TransportRequest {
  */
 export type Transport = (url: string, request: TransportRequest) => Promise<TransportResponse>;
 
+/**
+ * node-appwrite's own HTTP layer as a {@link Transport}: the `fetch` it imports from undici (the
+ * platform's on Workers, through the `undici` alias). The deadline is the request's `signal`.
+ */
+export const fetchTransport: Transport = (url, request) =>
+  fetch(url, { ...(request as Parameters<typeof fetch>[1]), redirect: 'manual' });
+
 // node-appwrite's JSON handling (dist/client.mjs), which it does not export: json-bigint, with big
 // integers as Number when safe, BigInt within int64, Number beyond.
 const parser = JSONbigModule({ storeAsString: false });
@@ -58,7 +67,10 @@ const parseJson = appwriteJson.parse;
 
 /**
  * node-appwrite's `Client.call` over a {@link Transport}: the same parsing, the same
- * `AppwriteException(message, code, type, response)` for 4xx/5xx, the same `toString`.
+ * `AppwriteException(message, code, type, response)` for 4xx/5xx, the same `toString`. Stricter in
+ * one way: node-appwrite hands back any non-JSON success body as `{message: <body>}`, so a proxy's
+ * HTML page would pass for Appwrite's answer; here a 1xx/3xx, or a 2xx whose body is not JSON, is
+ * 502 `upstream_invalid_response` (an empty 2xx, e.g. 204, stays a success).
  */
 export const callOver = async (
   transport: Transport,
@@ -75,6 +87,12 @@ export const callOver = async (
   else if (responseType === 'arrayBuffer') data = await response.arrayBuffer();
   else data = { message: await response.text() };
   const fields = (data ?? {}) as { message?: string; type?: string };
+  if (
+    response.status < 400 &&
+    (response.status < 200 || response.status >= 300 || (!json && fields.message))
+  ) {
+    throw errors.invalidResponse();
+  }
   if (response.status >= 400) {
     const responseText = json || responseType === 'arrayBuffer' ? serializer.stringify(data) : fields.message;
     throw new AppwriteException(fields.message ?? '', response.status, fields.type ?? '', responseText ?? '');
@@ -93,10 +111,20 @@ export const callOver = async (
 /** node-appwrite's `Client.redirect` over a {@link Transport}: the `Location` of a 301/302. */
 export const redirectOver = async (transport: Transport, uri: string, request: TransportRequest) => {
   const response = await transport(uri, request);
-  // Drain the body so a pooled connection can be reused.
-  await response.text().catch(() => undefined);
-  if (response.status !== 301 && response.status !== 302) {
-    throw new AppwriteException('Invalid redirect', response.status);
+  // Read (and so drain) the body: a pooled connection can be reused, and an error keeps its type.
+  const text = await response.text().catch(() => '');
+  if (response.status === 301 || response.status === 302) return response.headers.get('location') || '';
+  if (response.status >= 400 && response.headers.get('content-type')?.includes('application/json')) {
+    const fields = (() => {
+      try {
+        return (parseJson(text) ?? {}) as { message?: unknown; type?: unknown };
+      } catch {
+        return {};
+      }
+    })();
+    if (typeof fields.type === 'string' && fields.type) {
+      throw new AppwriteException(String(fields.message ?? ''), response.status, fields.type, text);
+    }
   }
-  return response.headers.get('location') || '';
+  throw new AppwriteException('Invalid redirect', response.status);
 };

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Client } from 'node-appwrite';
-import { Account, TablesDB } from 'node-appwrite';
+import { Account } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
 import { AppwriteHttpError } from '../errors.ts';
 import {
@@ -271,15 +271,14 @@ describe('getAuth', () => {
 });
 
 describe('appwriteAuth request variables', () => {
-  it('gives the handler Account and TablesDB over a client for this project and credential', async () => {
+  it('gives the handler Account over a client for this project and credential', async () => {
     const app = new Hono<AppwriteAuthEnv>();
     app.onError(onError);
     app.use(appwriteAuth({ endpoint: `${ENDPOINT}/`, projectId: 'demo' }));
     app.get('/x', (c) => {
-      const { client, account, tablesDB } = c.var.appwrite;
+      const { client, account } = c.var.appwrite;
       return c.json({
         account: account instanceof Account,
-        tablesDB: tablesDB instanceof TablesDB,
         endpoint: client.config.endpoint,
         project: client.config.project,
         jwt: client.config.jwt,
@@ -290,7 +289,6 @@ describe('appwriteAuth request variables', () => {
     const withJwt = await app.request(URL_, { headers: { Authorization: `Bearer ${JWT}` } });
     expect(await withJwt.json()).toStrictEqual({
       account: true,
-      tablesDB: true,
       endpoint: ENDPOINT,
       project: 'demo',
       jwt: JWT,

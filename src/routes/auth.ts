@@ -11,6 +11,7 @@ import { readInput } from '../input.ts';
 import { credentialOf, getAuth } from '../middleware/appwrite-auth.ts';
 import { setFlashEmail } from '../pages/flash.ts';
 import { JwtPage, renderPage } from '../pages/views.tsx';
+import { rateLimit, resetRateLimit } from '../rate-limit.ts';
 import { isFormPost, publicOrigin, requireSafeRedirect, safeRedirect, withQuery } from '../redirects.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import type { AppEnv } from '../types.ts';
@@ -93,6 +94,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post(
     '/signup',
     formAware(signupPage, async (c) => {
+      await rateLimit(c, 'signup');
       const input = await readInput(c, signupSchema);
       const target = nextTarget(c, input.next);
       const admin = adminAccount(c);
@@ -108,19 +110,25 @@ export const authRoutes = new Hono<AppEnv>()
   .post(
     '/login',
     formAware(loginPage, async (c) => {
+      // Per client IP first (every attempt counts, successful or not), then per email: Appwrite's
+      // own limit, which the API key bypasses. The email is hashed: counters hold no addresses.
+      await rateLimit(c, 'login');
       const input = await readInput(c, loginSchema);
       const target = nextTarget(c, input.next);
+      const emailKey = await rateLimit(c, 'loginEmail', [await c.var.hashSecret(input.email.toLowerCase())]);
       const session = requireSessionSecret(
         await upstream(
           adminAccount(c).createEmailPasswordSession({ email: input.email, password: input.password }),
         ),
       );
+      await resetRateLimit(c, 'loginEmail', emailKey);
       return signedIn(c, session, target, 200);
     }),
   )
   .post(
     '/anonymous',
     formAware(loginPage, async (c) => {
+      await rateLimit(c, 'guest');
       const input = await readInput(c, nextSchema);
       const target = nextTarget(c, input.next);
       const session = requireSessionSecret(await upstream(adminAccount(c).createAnonymousSession()));
@@ -133,6 +141,7 @@ export const authRoutes = new Hono<AppEnv>()
       () => '/',
       async (c) => {
         if (getAuth(c).kind !== 'session') throw errors.unauthorized();
+        await rateLimit(c, 'signup');
         const input = await readInput(c, loginSchema);
         const target = nextTarget(c, input.next);
         const { account } = c.var.appwrite;
@@ -174,6 +183,7 @@ export const authRoutes = new Hono<AppEnv>()
     formAware(loginPage, async (c) => {
       const credential = credentialOf(c);
       if (credential?.kind !== 'session') throw errors.unauthorized();
+      await rateLimit(c, 'jwt');
       const key = await c.var.hashSecret(credential.secret);
       const minted = await c.var.jwtCache.get(key, async () => {
         const { jwt } = await upstream(c.var.appwrite.account.createJWT());

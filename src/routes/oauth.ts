@@ -1,10 +1,11 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { Account, OAuthProvider } from 'node-appwrite';
 import * as z from 'zod/mini';
 import { adminClient, requireSessionSecret, userClient } from '../appwrite/clients.ts';
 import { appwriteId } from '../config.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
+import { rateLimit, requestIp, resetRateLimit } from '../rate-limit.ts';
 import { publicOrigin, requireSafeRedirect, wantsHtml, withQuery } from '../redirects.ts';
 import { oauthStateCookie, setSessionCookie } from '../session-cookie.ts';
 import type { AppEnv } from '../types.ts';
@@ -48,35 +49,57 @@ const sameState = (a: string, b: string): boolean => {
 };
 
 /**
+ * A browser (`Accept: text/html`) is in the middle of a sign-in: any failure (rate limit, Appwrite
+ * down or refusing) sends it to the login page with `?error=<type>` to read why. API clients get
+ * the JSON error.
+ */
+const browserAware =
+  (handler: (c: Context<AppEnv>) => Promise<Response>) =>
+  async (c: Context<AppEnv>): Promise<Response> => {
+    try {
+      return await handler(c);
+    } catch (error) {
+      if (!(error instanceof AppwriteHttpError) || !wantsHtml(c)) throw error;
+      return c.redirect(withQuery(c.var.config.LOGIN_PATH, { error: error.type }), 302);
+    }
+  };
+
+/**
  * OAuth2 sign-in through Appwrite's token flow (`/auth/oauth/*`). Appwrite's flow has no `state`
  * (appwrite/appwrite#8775): a success URL carrying an attacker's `userId`/`secret` would sign the
  * victim into the attacker's account. So the start sets a random state in an httpOnly cookie and puts
  * it in the success URL; the callback accepts only when both match, and the cookie is single-use.
  */
 export const oauthRoutes = new Hono<AppEnv>()
-  .get('/callback', async (c) => {
-    const { config } = c.var;
-    const stateCookie = oauthStateCookie(config);
-    const expected = getCookie(c, stateCookie.name);
-    deleteCookie(c, stateCookie.name, stateCookie.options);
-    const query = callbackQuery.safeParse(c.req.query());
-    if (!expected || !query.success || !sameState(query.data.state, expected)) {
-      const error = new AppwriteHttpError(
-        403,
-        'user_oauth2_state_invalid',
-        'This sign-in was not started in this browser, or it expired. Start it again.',
+  .get(
+    '/callback',
+    browserAware(async (c) => {
+      const { config } = c.var;
+      const stateCookie = oauthStateCookie(config);
+      const expected = getCookie(c, stateCookie.name);
+      deleteCookie(c, stateCookie.name, stateCookie.options);
+      const query = callbackQuery.safeParse(c.req.query());
+      if (!expected || !query.success || !sameState(query.data.state, expected)) {
+        const error = new AppwriteHttpError(
+          403,
+          'user_oauth2_state_invalid',
+          'This sign-in was not started in this browser, or it expired. Start it again.',
+        );
+        if (wantsHtml(c)) return c.redirect(withQuery(config.LOGIN_PATH, { error: error.type }), 302);
+        throw error;
+      }
+      const target = requireSafeRedirect(c, config, query.data.next);
+      // Appwrite's key for token sessions: client IP and user id; a success resets it.
+      const limited = await rateLimit(c, 'oauthCallback', [requestIp(c), query.data.userId]);
+      const admin = new Account(adminClient(config, c.req.header('User-Agent')));
+      const session = requireSessionSecret(
+        await upstream(admin.createSession({ userId: query.data.userId, secret: query.data.secret })),
       );
-      if (wantsHtml(c)) return c.redirect(withQuery(config.LOGIN_PATH, { error: error.type }), 302);
-      throw error;
-    }
-    const target = requireSafeRedirect(c, config, query.data.next);
-    const admin = new Account(adminClient(config, c.req.header('User-Agent')));
-    const session = requireSessionSecret(
-      await upstream(admin.createSession({ userId: query.data.userId, secret: query.data.secret })),
-    );
-    setSessionCookie(c, config, session.secret, session.expire);
-    return c.redirect(target, 302);
-  })
+      await resetRateLimit(c, 'oauthCallback', limited);
+      setSessionCookie(c, config, session.secret, session.expire);
+      return c.redirect(target, 302);
+    }),
+  )
   .get('/failure', (c) => {
     const { config } = c.var;
     const stateCookie = oauthStateCookie(config);
@@ -85,34 +108,38 @@ export const oauthRoutes = new Hono<AppEnv>()
     if (wantsHtml(c)) return c.redirect(withQuery(config.LOGIN_PATH, { error: type }), 302);
     throw new AppwriteHttpError(401, type, 'OAuth2 sign-in failed or was cancelled.');
   })
-  .get('/:provider', async (c) => {
-    const { config } = c.var;
-    const provider = c.req.param('provider');
-    if (!config.OAUTH_PROVIDERS.includes(provider) || !KNOWN_PROVIDERS.has(provider)) {
-      throw new AppwriteHttpError(
-        412,
-        'project_provider_disabled',
-        'This OAuth2 provider is not enabled on this server (OAUTH_PROVIDERS).',
+  .get(
+    '/:provider',
+    browserAware(async (c) => {
+      const { config } = c.var;
+      const provider = c.req.param('provider') ?? '';
+      if (!config.OAUTH_PROVIDERS.includes(provider) || !KNOWN_PROVIDERS.has(provider)) {
+        throw new AppwriteHttpError(
+          412,
+          'project_provider_disabled',
+          'This OAuth2 provider is not enabled on this server (OAUTH_PROVIDERS).',
+        );
+      }
+      const target = requireSafeRedirect(c, config, c.req.query('next'));
+      await rateLimit(c, 'oauth');
+      const state = randomState();
+      const origin = publicOrigin(c, config);
+      const success = withQuery(`${origin}/auth/oauth/callback`, { state, next: target });
+      const failure = `${origin}/auth/oauth/failure`;
+      // A guest client: starting the flow needs no privilege, and Appwrite then checks the return
+      // URLs against the project's platforms as it does for browsers.
+      const location = await upstream(
+        new Account(userClient(config)).createOAuth2Token({
+          provider: provider as OAuthProvider,
+          success,
+          failure,
+        }),
       );
-    }
-    const target = requireSafeRedirect(c, config, c.req.query('next'));
-    const state = randomState();
-    const origin = publicOrigin(c, config);
-    const success = withQuery(`${origin}/auth/oauth/callback`, { state, next: target });
-    const failure = `${origin}/auth/oauth/failure`;
-    // A guest client: starting the flow needs no privilege, and Appwrite then checks the return
-    // URLs against the project's platforms as it does for browsers.
-    const location = await upstream(
-      new Account(userClient(config)).createOAuth2Token({
-        provider: provider as OAuthProvider,
-        success,
-        failure,
-      }),
-    );
-    if (!/^https?:\/\//i.test(location)) {
-      throw errors.invalidResponse('Appwrite returned no OAuth2 redirect.');
-    }
-    const stateCookie = oauthStateCookie(config);
-    setCookie(c, stateCookie.name, state, stateCookie.options);
-    return c.redirect(location, 302);
-  });
+      if (!/^https?:\/\//i.test(location)) {
+        throw errors.invalidResponse('Appwrite returned no OAuth2 redirect.');
+      }
+      const stateCookie = oauthStateCookie(config);
+      setCookie(c, stateCookie.name, state, stateCookie.options);
+      return c.redirect(location, 302);
+    }),
+  );

@@ -697,7 +697,7 @@ describe('errorMessage', () => {
   it.each([
     ['user_invalid_credentials', 'Wrong email or password.'],
     ['user_blocked', 'This account is blocked.'],
-    ['general_rate_limit_exceeded', 'Too many attempts. Wait a minute, then try again.'],
+    ['general_rate_limit_exceeded', 'Too many attempts. Wait a while, then try again.'],
     ['user_already_exists', 'An account with this email already exists. Sign in instead.'],
     ['user_email_already_exists', 'An account with this email already exists.'],
     ['general_argument_invalid', 'Enter a valid email address and a password of 8 to 256 characters.'],

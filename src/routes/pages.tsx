@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import { type Context, Hono } from 'hono';
-import { type Models, Query } from 'node-appwrite';
+import { type Client, type Models, Query } from 'node-appwrite';
 import { userServices } from '../appwrite/clients.ts';
+import { listRows } from '../appwrite/rows.ts';
 import type { Config } from '../config.ts';
 import { AppwriteHttpError, upstream } from '../errors.ts';
 import { readCredential } from '../middleware/appwrite-auth.ts';
@@ -38,12 +39,9 @@ const formState = (c: Context<AppEnv>, config: Config) => ({
 });
 
 /** Reads the rows of `HOME_TABLE` as the user; a failure is shown in the page, not thrown. */
-const readTable = async (
-  tablesDB: ReturnType<typeof userServices>['tablesDB'],
-  table: NonNullable<Config['HOME_TABLE']>,
-): Promise<TableView> => {
+const readTable = async (client: Client, table: NonNullable<Config['HOME_TABLE']>): Promise<TableView> => {
   try {
-    const list = await upstream(tablesDB.listRows({ ...table, queries: [Query.limit(100)] }));
+    const list = await upstream(listRows(client, { ...table, queries: [Query.limit(100)] }));
     return { tableId: table.tableId, rows: list.rows, total: list.total };
   } catch (error) {
     if (error instanceof AppwriteHttpError) return { tableId: table.tableId, error: error.type };
@@ -94,7 +92,7 @@ export const pageRoutes = (config: Config) =>
         return signedOut('user_unauthorized');
       }
       if (!credential) return signedOut(error);
-      const { account, tablesDB } = userServices(config, credential);
+      const { account, client } = userServices(config, credential);
       let user: Models.User<Models.Preferences>;
       try {
         user = await upstream(account.get());
@@ -106,6 +104,6 @@ export const pageRoutes = (config: Config) =>
         }
         return pageError(c, failure);
       }
-      const table = config.HOME_TABLE ? await readTable(tablesDB, config.HOME_TABLE) : undefined;
+      const table = config.HOME_TABLE ? await readTable(client, config.HOME_TABLE) : undefined;
       return renderPage(c, <HomePage user={user} table={table} error={error} email={email} />);
     });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
+import { listRows } from '../appwrite/rows.ts';
 import { appwriteId } from '../config.ts';
 import { upstream } from '../errors.ts';
 import type { AppEnv } from '../types.ts';
@@ -43,7 +44,7 @@ const listQuery = z.pipe(
 const params = z.object({ databaseId: appwriteId, tableId: appwriteId });
 
 /**
- * `GET /tables/:databaseId/:tableId/rows`: `tablesDB.listRows` as the signed-in user, so Appwrite's
+ * `GET /tables/:databaseId/:tableId/rows`: `listRows` as the signed-in user, so Appwrite's
  * row permissions decide what they see. `queries[]` are Appwrite query strings, checked for shape and
  * passed through.
  */
@@ -54,6 +55,6 @@ export const tablesRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const { databaseId, tableId } = c.req.valid('param');
     const queries = c.req.valid('query');
-    return c.json(await upstream(c.var.appwrite.tablesDB.listRows({ databaseId, tableId, queries })));
+    return c.json(await upstream(listRows(c.var.appwrite.client, { databaseId, tableId, queries })));
   },
 );

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { chromiumPath, launchChromium, screenshot } from '../support/browser.ts';
-import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
+import { API_KEY, BIRTHDAYS, DATABASE, PROJECT, ROOMY_RATE_LIMITS } from '../support/demo.ts';
 import { uniqueEmail } from '../support/scenario.ts';
 import { type SpawnedServer, startScript } from '../support/servers.ts';
 
@@ -70,13 +70,15 @@ describe.skipIf(!executable).each(RUNTIMES)('pages in Chromium on $name', { time
   beforeAll(async () => {
     emulator = await startEmulator({ hostname: 'localhost' });
     attacker = await startAttacker();
-    // The default configuration: only what the deployment must say, no cookie or origin settings.
+    // The default configuration: only what the deployment must say, no cookie or origin settings;
+    // rate limits roomy enough for a suite that signs in from 127.0.0.1 again and again.
     worker = await startScript(runtime.script, {
       APPWRITE_ENDPOINT: emulator.endpoint,
       APPWRITE_PROJECT_ID: PROJECT,
       APPWRITE_API_KEY: API_KEY,
       OAUTH_PROVIDERS: 'github',
       HOME_TABLE: `${DATABASE}/${BIRTHDAYS}`,
+      ...ROOMY_RATE_LIMITS,
     });
     expect(new URL(worker.base).hostname).toBe('127.0.0.1');
     expect(new URL(emulator.endpoint).hostname).toBe('localhost');
@@ -405,6 +407,7 @@ describe.skipIf(!executable)(
         APPWRITE_API_KEY: API_KEY,
         OAUTH_PROVIDERS: 'github',
         SESSION_COOKIE_SAMESITE: 'Strict',
+        ...ROOMY_RATE_LIMITS,
       });
     }, 60_000);
 

@@ -1,7 +1,9 @@
 // The black-box scenario against the real server on each runtime, started with its npm script,
 // talking HTTPS to the emulator (signed by the run's test CA, trusted the way each runtime expects).
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { ROOMY_RATE_LIMITS } from '../support/demo.ts';
 import { defineScenario, expectError, signIn, type Target } from '../support/scenario.ts';
 import { type SpawnedServer, startScript } from '../support/servers.ts';
 
@@ -25,6 +27,9 @@ describe.each(RUNTIMES)('the worker on $name', { timeout: 60_000 }, ({ script, t
       APPWRITE_API_KEY: 'demo-api-key',
       OAUTH_PROVIDERS: 'github',
       [trust]: caFile,
+      ...ROOMY_RATE_LIMITS,
+      // The scenario signs in one guest from 127.0.0.1; the limit test below uses other addresses.
+      RATE_LIMIT_GUEST: '2/3600',
     });
   }, 60_000);
 
@@ -47,6 +52,49 @@ describe.each(RUNTIMES)('the worker on $name', { timeout: 60_000 }, ({ script, t
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'user-a@example.com', password: 'password-a' }),
     });
+
+  it('limits guest sign-ins per client address: the socket peer, not a header the client sends', async () => {
+    // Linux routes all of 127.0.0.0/8 to loopback: connect from two distinct source addresses.
+    const guest = (from: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
+        const url = new URL(`${server.base}/auth/anonymous`);
+        const call = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            localAddress: from,
+            headers,
+          },
+          (response) => {
+            let body = '';
+            response.on('data', (chunk) => {
+              body += chunk;
+            });
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                retryAfter: response.headers['retry-after'],
+                body,
+              }),
+            );
+          },
+        );
+        call.on('error', reject);
+        call.end();
+      });
+    expect((await guest('127.0.0.2')).status).toBe(201);
+    expect((await guest('127.0.0.2', { 'X-Forwarded-For': '198.51.100.7' })).status).toBe(201);
+    const limited = await guest('127.0.0.2', {
+      'X-Forwarded-For': '198.51.100.8',
+      'X-Real-IP': '198.51.100.9',
+    });
+    expect(limited.status).toBe(429);
+    expect(JSON.parse(limited.body)).toMatchObject({ code: 429, type: 'general_rate_limit_exceeded' });
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    expect((await guest('127.0.0.3')).status).toBe(201);
+  });
 
   it('answers 502 upstream_unavailable while Appwrite is down, and serves again once it is back', async () => {
     const { jar } = await signIn(target(), 'user-a@example.com', 'password-a');
