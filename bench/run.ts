@@ -8,15 +8,16 @@
 // - req/s at BENCH_CONNECTIONS connections (autocannon), and upstream calls per request (emulator);
 // - p50/p99 latency at one connection: sequential requests on one keep-alive connection, timed
 //   in microseconds (autocannon's histogram is in whole milliseconds, too coarse here).
-// Then the Workers bundle size and the worker's RSS over BENCH_SOAK requests. Prints a table and
+// Then the Workers bundle size and the worker's RSS level over BENCH_SOAK requests. Prints a table and
 // writes bench/results/latest.json and bench/results/chart.svg.
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sign } from 'hono/jwt';
 import { Client as UndiciClient } from 'undici';
 import { freePort, type SpawnedServer, startProcess } from '../test/support/servers.ts';
+import { rssGrowth, sampleRss } from './rss.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -143,12 +144,6 @@ const latency = async (target: Target) => {
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
-
-/** Resident memory of a process, in MiB (Linux). */
-const rssMiB = async (pid: number) => {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 };
 
 const bundleGzipKiB = () => {
@@ -329,27 +324,21 @@ const main = async () => {
     // Spawned directly (not through npm), so the process is the runtime itself.
     const pid = servers['worker-node']?.pid ?? 0;
     const soakBase = servers['worker-node']?.base ?? '';
-    let soak:
-      | { requests: number; rssBeforeMiB: number; rssAfterMiB: number; growthPercent: number }
-      | undefined;
+    let soak: ({ requests: number } & ReturnType<typeof rssGrowth>) | undefined;
     if (SOAK > 0) {
       log(`soak: ${SOAK.toLocaleString('en')} requests to the Node worker…`);
       benchJwt = await sign({ userId: 'user-a', sessionId: 'bench', exp: exp() }, JWT_KEY, 'HS256');
       const url = `${soakBase}/me`;
       // A long warm-up first: V8 grows its heap and the allocator keeps pages during the first
-      // 100k-odd requests; growth after that is what a leak would show.
+      // 100k-odd requests. RSS is sampled every second and compared as levels (bench/rss.ts).
+      const rss = sampleRss(pid);
       await autocannon({ url, connections: CONNECTIONS, amount: 200_000, headers: bearer() });
-      const rssBeforeMiB = await rssMiB(pid);
+      rss.mark();
       const result = await autocannon({ url, connections: CONNECTIONS, amount: SOAK, headers: bearer() });
-      const rssAfterMiB = await rssMiB(pid);
+      const [warmSamples = [], soakSamples = []] = rss.stop();
       if (result.non2xx || result.errors)
         throw new Error(`soak: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      soak = {
-        requests: result.requests.total,
-        rssBeforeMiB,
-        rssAfterMiB,
-        growthPercent: ((rssAfterMiB - rssBeforeMiB) / rssBeforeMiB) * 100,
-      };
+      soak = { requests: result.requests.total, ...rssGrowth(warmSamples, soakSamples) };
     }
 
     const summary = targets.map((target) => {
@@ -413,7 +402,7 @@ const main = async () => {
       `JWT minting under load: ${jwtMinting.mints} mint(s) for ${jwtMinting.requests.toLocaleString('en')} POST /auth/jwt of one session (${Math.round(jwtMinting.rps).toLocaleString('en')} req/s)`,
       `Workers bundle: ${results.checks.workersBundleGzipKiB} KiB gzip (target ≤ 50)`,
       soak
-        ? `RSS over ${soak.requests.toLocaleString('en')} requests: ${soak.rssBeforeMiB.toFixed(1)} → ${soak.rssAfterMiB.toFixed(1)} MiB (${soak.growthPercent.toFixed(1)} %, target < 10 %)`
+        ? `RSS level over ${soak.requests.toLocaleString('en')} requests: ${soak.rssBeforeMiB.toFixed(1)} → ${soak.rssAfterMiB.toFixed(1)} MiB (${soak.growthPercent.toFixed(1)} %, target < 10 %); peak ${soak.rssPeakMiB.toFixed(1)} MiB`
         : 'soak skipped (BENCH_SOAK=0)',
       '',
       'written: bench/results/latest.json, bench/results/chart.svg',
