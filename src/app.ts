@@ -68,6 +68,17 @@ const STATUS_TYPES: Record<number, string> = {
 const CREDENTIAL_HEADERS = /^(?:authorization|cookie|proxy-authorization|x-appwrite-(?:key|jwt|session))$/i;
 
 /**
+ * JSON for a log line: `JSON.stringify` escapes C0 controls but not DEL, the C1 controls (U+0085 is
+ * a line break to many tools, U+009B a terminal escape) or U+2028/2029; those are escaped too.
+ */
+const UNSAFE_IN_LOGS = /[\u007f-\u009f\u2028\u2029]/g;
+const logSafe = (value: unknown): string =>
+  JSON.stringify(value).replace(
+    UNSAFE_IN_LOGS,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
+/**
  * One line per request: method, path (never the query: OAuth callbacks carry a secret in it),
  * status and time; with `debug`, the request headers (credentials redacted) and the names of the
  * cookies set. Values go through `JSON.stringify`, so no client input can forge a log line.
@@ -77,7 +88,7 @@ const requestLog =
   async (c, next) => {
     const started = performance.now();
     await next();
-    const path = JSON.stringify(new URL(c.req.url).pathname.slice(0, 256));
+    const path = logSafe(new URL(c.req.url).pathname.slice(0, 256));
     let line = `${c.req.method.slice(0, 16)} ${path} → ${c.res.status} ${(performance.now() - started).toFixed(1)} ms`;
     if (debug) {
       const headers: Record<string, string> = {};
@@ -85,7 +96,7 @@ const requestLog =
         headers[name] = CREDENTIAL_HEADERS.test(name) ? '[redacted]' : value.slice(0, 512);
       });
       const cookies = c.res.headers.getSetCookie().map((cookie) => cookie.slice(0, cookie.indexOf('=')));
-      line += ` headers=${JSON.stringify(headers)} set-cookie=${JSON.stringify(cookies)}`;
+      line += ` headers=${logSafe(headers)} set-cookie=${logSafe(cookies)}`;
     }
     console.log(line);
   };
@@ -222,5 +233,16 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
     console.error(`${c.req.method} ${new URL(c.req.url).pathname} failed: ${error.name}`);
     return c.json({ message: 'Server Error', code: 500, type: 'general_unknown' }, 500);
   });
+  // Hono's router keys plain objects by method: a method named `toString`, `constructor` or
+  // `__proto__` throws inside it (or pollutes Object.prototype) before any handler or onError runs.
+  // Such a method matches no route, so it gets the 404 an unknown method gets.
+  const dispatch = app.fetch;
+  app.fetch = (request, ...rest) =>
+    request.method in Object.prototype
+      ? Response.json(
+          { message: 'Route not found.', code: 404, type: 'general_route_not_found' },
+          { status: 404, headers: Object.fromEntries(API_HEADERS) },
+        )
+      : dispatch(request, ...rest);
   return app;
 };
