@@ -64,8 +64,31 @@ const STATUS_TYPES: Record<number, string> = {
   413: 'general_payload_too_large',
 };
 
-/** Request headers that carry credentials: logged as `[redacted]`, whatever the level. */
-const CREDENTIAL_HEADERS = /^(?:authorization|cookie|proxy-authorization|x-appwrite-(?:key|jwt|session))$/i;
+/**
+ * Request headers whose values the debug log shows; every other value is `[redacted]`. An allowlist:
+ * credentials travel in many headers (`Authorization`, `Cookie`, `X-Appwrite-*`, the Appwrite Web
+ * SDK's `X-Fallback-Cookies`, identity-aware proxies' JWT headers …).
+ */
+const LOGGED_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'content-length',
+  'content-type',
+  'host',
+  'origin',
+  'referer',
+  'sec-fetch-dest',
+  'sec-fetch-mode',
+  'sec-fetch-site',
+  'user-agent',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'cf-connecting-ip',
+  'cf-ray',
+]);
 
 /**
  * JSON for a log line: `JSON.stringify` escapes C0 controls but not DEL, the C1 controls (U+0085 is
@@ -80,7 +103,7 @@ const logSafe = (value: unknown): string =>
 
 /**
  * One line per request: method, path (never the query: OAuth callbacks carry a secret in it),
- * status and time; with `debug`, the request headers (credentials redacted) and the names of the
+ * status and time; with `debug`, the request headers (values of known safe ones only) and the names of the
  * cookies set. Values go through `JSON.stringify`, so no client input can forge a log line.
  */
 const requestLog =
@@ -93,7 +116,7 @@ const requestLog =
     if (debug) {
       const headers: Record<string, string> = {};
       c.req.raw.headers.forEach((value, name) => {
-        headers[name] = CREDENTIAL_HEADERS.test(name) ? '[redacted]' : value.slice(0, 512);
+        headers[name] = LOGGED_HEADERS.has(name) ? value.slice(0, 512) : '[redacted]';
       });
       const cookies = c.res.headers.getSetCookie().map((cookie) => cookie.slice(0, cookie.indexOf('=')));
       line += ` headers=${logSafe(headers)} set-cookie=${logSafe(cookies)}`;

@@ -46,7 +46,7 @@ describe('parseConfig', () => {
       ...minimal,
       RATE_LIMIT_LOGIN: '3/10',
       RATE_LIMIT_GUEST: 'off',
-      RATE_LIMIT_JWT: '0/60',
+      RATE_LIMIT_JWT: 'off',
       CLIENT_IP_HEADER: 'CF-Connecting-IP',
     });
     expect(config.RATE_LIMITS.login).toStrictEqual({ limit: 3, windowSeconds: 10 });
@@ -67,6 +67,9 @@ describe('parseConfig', () => {
     { RATE_LIMIT_LOGIN: '10' },
     { RATE_LIMIT_LOGIN: '10/1m' },
     { RATE_LIMIT_LOGIN: '-1/60' },
+    { RATE_LIMIT_LOGIN: '0/60' },
+    { RATE_LIMIT_LOGIN: '10/0' },
+    { REDIS_URL: 'redis://:pa#ss@host:port' },
     { RATE_LIMIT_STORE: 'kv' },
     { REDIS_URL: 'http://127.0.0.1:6379' },
     { CLIENT_IP_HEADER: 'X-Forwarded-For\r\nX: 1' },

@@ -40,10 +40,13 @@ const origin = z.pipe(
 /** Appwrite's custom ID rule: 1–36 of a-z A-Z 0-9 . - _, not starting with a special character. */
 export const appwriteId = z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/));
 
-/** `<limit>/<seconds>` (e.g. `10/60`), or `off`; unset keeps the rule's default. */
+/**
+ * `<limit>/<seconds>` (e.g. `10/60`, both at least 1), or `off`; unset keeps the rule's default. A
+ * `0` is refused rather than read as "off": someone who writes `0/60` means "block", not "no limit".
+ */
 const rateLimitValue = z.optional(
   z.pipe(
-    z.string().check(z.regex(/^(?:off|\d{1,7}\/\d{1,6})$/)),
+    z.string().check(z.regex(/^(?:off|[1-9]\d{0,6}\/[1-9]\d{0,5})$/)),
     z.transform((value): Limit | 'off' => {
       if (value === 'off') return 'off';
       const [limit, windowSeconds] = value.split('/').map(Number) as [number, number];
@@ -140,7 +143,14 @@ export const configSchema = z.pipe(
       ),
       LOG_LEVEL: z._default(z.enum(['error', 'info', 'debug']), 'error'),
       RATE_LIMIT_STORE: z._default(z.enum(['memory', 'redis', 'durable-object', 'off']), 'memory'),
-      REDIS_URL: z.optional(z.string().check(z.regex(/^rediss?:\/\/\S{1,2040}$/))),
+      // Checked with the URL parser the Redis client uses, so a bad URL (it may hold a password) fails
+      // here, where errors name the key only, and not inside the client, whose errors print it.
+      REDIS_URL: z.optional(
+        z.string().check(
+          z.regex(/^rediss?:\/\/\S{1,2040}$/),
+          z.refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol)),
+        ),
+      ),
       CLIENT_IP_HEADER: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/))),
       RATE_LIMIT_LOGIN: rateLimitValue,
       RATE_LIMIT_LOGIN_EMAIL: rateLimitValue,
@@ -170,8 +180,7 @@ const rateLimits = (env: Record<string, unknown>): Partial<Record<RateLimitRule,
     const name = `RATE_LIMIT_${rule.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
     const value = env[name] as Limit | 'off' | undefined;
     if (value === 'off') continue;
-    const limit = value ?? RATE_LIMIT_DEFAULTS[rule];
-    if (limit.limit > 0 && limit.windowSeconds > 0) limits[rule] = limit;
+    limits[rule] = value ?? RATE_LIMIT_DEFAULTS[rule];
   }
   return limits;
 };

@@ -20,8 +20,11 @@ export const RATE_LIMIT_DEFAULTS = {
   signup: { limit: 10, windowSeconds: 3600 },
   /** `POST /auth/anonymous`, per client IP: Appwrite's anonymous sessions. */
   guest: { limit: 50, windowSeconds: 3600 },
-  /** `GET /auth/oauth/:provider`, per client IP: Appwrite's OAuth2 routes. */
-  oauth: { limit: 50, windowSeconds: 3600 },
+  /**
+   * `GET /auth/oauth/:provider` and `GET /auth/oauth/callback`, per client IP: a sign-in is both,
+   * so 50 sign-ins an hour, Appwrite's limit on its OAuth2 routes.
+   */
+  oauth: { limit: 100, windowSeconds: 3600 },
   /** `GET /auth/oauth/callback`, per client IP and user id: Appwrite's token sessions; success resets it. */
   oauthCallback: { limit: 10, windowSeconds: 3600 },
   /** `POST /auth/jwt`, per client IP: Appwrite 1.9's 120 per minute for `POST /account/jwts`. */
@@ -153,10 +156,19 @@ export const clientIp = (
 
 const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
 
-/** A canonical form of an IP address (IPv6 as its /64 prefix), or undefined if it is not one. */
+/**
+ * A canonical form of an IP address (IPv6 as its /64 prefix), or undefined if it is not one. A port
+ * (`1.2.3.4:5678`, `[2001:db8::1]:443`, as some load balancers write them) is dropped.
+ */
 export const normalizeIp = (value: string): string | undefined => {
-  if (IPV4.test(value)) return value.split('.').every((part) => Number(part) <= 255) ? value : undefined;
-  const bare = value.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const withoutPort =
+    /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(value)?.[1] ?? /^\[([^\]]+)\](?::\d{1,5})?$/.exec(value)?.[1];
+  if (withoutPort !== undefined) return normalizeIp(withoutPort);
+  if (IPV4.test(value)) {
+    const parts = value.split('.').map(Number);
+    return parts.every((part) => part <= 255) ? parts.join('.') : undefined;
+  }
+  const bare = value.replace(/%.*$/, '');
   if (!/^[0-9a-f:.]{2,45}$/i.test(bare) || !bare.includes(':')) return undefined;
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(bare);
   if (mapped?.[1]) return normalizeIp(mapped[1]);
@@ -181,11 +193,55 @@ export type RateLimiter = {
   ipHeader: string | undefined;
   connInfo: ((c: Context) => string | undefined) | undefined;
   now: () => number;
+  /** Set once the loopback warning of {@link requestIp} was logged. */
+  warnedLoopback?: boolean;
 };
 
-/** The client IP of this request, as the app's limiter sees it. */
-export const requestIp = (c: Context<AppEnv>): string =>
-  clientIp(c, c.var.rateLimiter?.ipHeader, c.var.rateLimiter?.connInfo);
+const LOOPBACK = /^(?:127\.\d+\.\d+\.\d+|0:0:0:0::\/64)$/;
+
+/**
+ * The client IP of this request, as the app's limiter sees it. Warns once when it is a loopback
+ * peer and no `CLIENT_IP_HEADER` is set: behind a local proxy every client would share one budget.
+ */
+export const requestIp = (c: Context<AppEnv>): string => {
+  const limiter = c.var.rateLimiter;
+  const ip = clientIp(c, limiter?.ipHeader, limiter?.connInfo);
+  if (limiter && !limiter.ipHeader && !limiter.warnedLoopback && LOOPBACK.test(ip)) {
+    limiter.warnedLoopback = true;
+    console.warn(
+      'rate limits: a client connected from a loopback address. Behind a proxy, set CLIENT_IP_HEADER (see README "Security"), or all clients share one budget.',
+    );
+  }
+  return ip;
+};
+
+const emailKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * The rate-limit key of an email: HMAC-SHA256 under the API key (which every instance of a fleet
+ * shares), so counters in Redis or a Durable Object hold no address and no reversible hash of one.
+ */
+export const emailKey = async (c: Context<AppEnv>, email: string): Promise<string> => {
+  const secret = c.var.config.APPWRITE_API_KEY;
+  let key = emailKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    emailKeys.clear();
+    emailKeys.set(secret, key);
+  }
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await key,
+    new TextEncoder().encode(email.trim().toLowerCase()),
+  );
+  return [...new Uint8Array(mac)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+};
 
 /**
  * Counts one request against `rule` for the key `parts` (joined; the client IP unless given) and
@@ -208,9 +264,10 @@ export const rateLimit = async (
   } catch (error) {
     throw storeUnavailable(error);
   }
-  // With several rules on one route (login: IP and email), the headers show the tightest.
+  // With several rules on one route (login: IP and email), the headers show the tightest, and on
+  // a refusal the refusing rule's, so that they agree with Retry-After.
   const remaining = Math.max(0, limit.limit - hit.count);
-  if (remaining < (c.get('rateLimitRemaining') ?? Number.POSITIVE_INFINITY)) {
+  if (!hit.allowed || remaining < (c.get('rateLimitRemaining') ?? Number.POSITIVE_INFINITY)) {
     c.set('rateLimitRemaining', remaining);
     c.header('X-RateLimit-Limit', String(limit.limit));
     c.header('X-RateLimit-Remaining', String(remaining));

@@ -15,10 +15,13 @@ export class RateLimitCounter extends DurableObject {
   async hit(limit: number, resetAt: number): Promise<{ allowed: boolean; count: number }> {
     const storage = this.ctx.storage;
     const current = await storage.get<Window>('w');
-    const count = current?.resetAt === resetAt ? current.count : 0;
+    // A call that was late, from before a window change, counts in the newer window; it never
+    // resets it (nor its alarm).
+    const end = Math.max(resetAt, current?.resetAt ?? 0);
+    const count = current?.resetAt === end ? current.count : 0;
     if (count >= limit) return { allowed: false, count };
-    await storage.put('w', { resetAt, count: count + 1 } satisfies Window);
-    if (count === 0) await storage.setAlarm(resetAt + 1000);
+    await storage.put('w', { resetAt: end, count: count + 1 } satisfies Window);
+    if (count === 0) await storage.setAlarm(end + 1000);
     return { allowed: true, count: count + 1 };
   }
 

@@ -51,12 +51,21 @@ export class RedisRateLimitStore implements RateLimitStore {
    */
   static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisRateLimitStore> {
     const timeout = options.commandTimeoutMs ?? 1000;
-    const client = createClient({
-      url,
-      disableOfflineQueue: true,
-      commandOptions: { timeout },
-      socket: { connectTimeout: timeout, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
-    });
+    let client: ReturnType<typeof createClient>;
+    try {
+      client = createClient({
+        url,
+        disableOfflineQueue: true,
+        commandOptions: { timeout },
+        socket: {
+          connectTimeout: timeout,
+          reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
+        },
+      });
+    } catch {
+      // The client's own error prints the URL, which may hold a password.
+      throw new Error('Invalid configuration: REDIS_URL malformed');
+    }
     let reported = false;
     client.on('error', (error: unknown) => {
       // Once per outage, by name only: the message can carry the URL, and the URL a password.
@@ -67,10 +76,14 @@ export class RedisRateLimitStore implements RateLimitStore {
       reported = false;
     });
     // Wait for the first connection at most one timeout: the client goes on trying in the background.
+    let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       client.connect().catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, timeout)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeout);
+      }),
     ]);
+    clearTimeout(timer);
     return new RedisRateLimitStore(client as unknown as Client, options.prefix ?? 'hono-appwrite:rl:');
   }
 

@@ -11,7 +11,7 @@ import { readInput } from '../input.ts';
 import { credentialOf, getAuth } from '../middleware/appwrite-auth.ts';
 import { setFlashEmail } from '../pages/flash.ts';
 import { JwtPage, renderPage } from '../pages/views.tsx';
-import { rateLimit, resetRateLimit } from '../rate-limit.ts';
+import { emailKey, rateLimit, resetRateLimit } from '../rate-limit.ts';
 import { isFormPost, publicOrigin, requireSafeRedirect, safeRedirect, withQuery } from '../redirects.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import type { AppEnv } from '../types.ts';
@@ -111,17 +111,17 @@ export const authRoutes = new Hono<AppEnv>()
     '/login',
     formAware(loginPage, async (c) => {
       // Per client IP first (every attempt counts, successful or not), then per email: Appwrite's
-      // own limit, which the API key bypasses. The email is hashed: counters hold no addresses.
+      // own limit, which the API key bypasses. The email is an HMAC: counters hold no addresses.
       await rateLimit(c, 'login');
       const input = await readInput(c, loginSchema);
       const target = nextTarget(c, input.next);
-      const emailKey = await rateLimit(c, 'loginEmail', [await c.var.hashSecret(input.email.toLowerCase())]);
+      const emailCount = await rateLimit(c, 'loginEmail', [await emailKey(c, input.email)]);
       const session = requireSessionSecret(
         await upstream(
           adminAccount(c).createEmailPasswordSession({ email: input.email, password: input.password }),
         ),
       );
-      await resetRateLimit(c, 'loginEmail', emailKey);
+      await resetRateLimit(c, 'loginEmail', emailCount);
       return signedIn(c, session, target, 200);
     }),
   )

@@ -15,7 +15,11 @@ const KNOWN_PROVIDERS = new Set<string>(Object.values(OAuthProvider));
 const callbackQuery = z.object({
   state: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
   userId: appwriteId,
-  secret: z.string().check(z.regex(/^[A-Za-z0-9+/=_.-]{1,4096}$/)),
+  // An OAuth2 token secret: 64 hex characters (Appwrite 1.8) or the 60-second JWT that wraps it
+  // (1.9). Not the 6-digit codes of email and phone tokens, which the same Appwrite call redeems.
+  secret: z
+    .string()
+    .check(z.maxLength(4096), z.regex(/^(?:[0-9a-f]{64}|[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/)),
   next: z.optional(z.string().check(z.maxLength(2048))),
 });
 
@@ -89,7 +93,9 @@ export const oauthRoutes = new Hono<AppEnv>()
         throw error;
       }
       const target = requireSafeRedirect(c, config, query.data.next);
-      // Appwrite's key for token sessions: client IP and user id; a success resets it.
+      // Per client IP (shared with the start, so user ids cannot mint endless keys), then
+      // Appwrite's key for token sessions: client IP and user id, which a success resets.
+      await rateLimit(c, 'oauth');
       const limited = await rateLimit(c, 'oauthCallback', [requestIp(c), query.data.userId]);
       const admin = new Account(adminClient(config, c.req.header('User-Agent')));
       const session = requireSessionSecret(

@@ -117,6 +117,9 @@ describe('normalizeIp', () => {
     ['2001:db8:1:2::99', '2001:db8:1:2::/64'],
     ['[2001:0DB8:0001:0002::1]', '2001:db8:1:2::/64'],
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['203.0.113.7:5678', '203.0.113.7'],
+    ['[2001:db8:1:2::99]:443', '2001:db8:1:2::/64'],
+    ['010.000.000.001', '10.0.0.1'],
     ['::1', '0:0:0:0::/64'],
   ])('%s → %s', (input, expected) => {
     expect(normalizeIp(input)).toBe(expected);
@@ -347,7 +350,7 @@ describe('limited routes', () => {
     const stateCookie = start.headers.getSetCookie()[0]?.split(';')[0] ?? '';
     const state = decodeURIComponent(stateCookie.split('=')[1] ?? '');
     const callback = (userId: string, accept = 'application/json') =>
-      send(`/auth/oauth/callback?state=${state}&userId=${userId}&secret=wrong-secret`, {
+      send(`/auth/oauth/callback?state=${state}&userId=${userId}&secret=${'ab'.repeat(32)}`, {
         headers: { cookie: stateCookie, accept },
       });
     expect((await callback('user-a')).status).toBe(401);

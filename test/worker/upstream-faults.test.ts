@@ -67,7 +67,7 @@ const withSession = (init: RequestInit = {}): RequestInit => ({
   headers: { ...(init.headers as Record<string, string>), cookie: `${COOKIE}=${BROWSER_SECRET}` },
 });
 const bearer: RequestInit = { headers: { authorization: 'Bearer a.b.c' } };
-const callbackPath = `/auth/oauth/callback?state=${STATE}&userId=user-a&secret=oauth-token-secret`;
+const callbackPath = `/auth/oauth/callback?state=${STATE}&userId=user-a&secret=${'0a'.repeat(32)}`;
 const stateCookie: RequestInit = { headers: { cookie: `${STATE_COOKIE}=${STATE}` } };
 
 /** `name=value` of each Set-Cookie, and whether it deletes the cookie. */
