@@ -1,6 +1,7 @@
 // Abuse limits for the routes that create credentials. The worker calls Appwrite with an API key,
 // and an API key bypasses Appwrite's own rate limits (contract §7), so the worker must count itself.
 import type { Context } from 'hono';
+import { toHex } from './appwrite/jwt-cache.ts';
 import { AppwriteHttpError } from './errors.ts';
 import type { AppEnv } from './types.ts';
 
@@ -53,10 +54,10 @@ export interface RateLimitStore {
   reset(key: string, limit: Limit, now: number): Promise<void>;
 }
 
-/** Start of the fixed window `now` falls in: aligned to the epoch, as Appwrite's limiter does. */
-export const windowStart = (limit: Limit, now: number): number => {
+/** End of the fixed window `now` falls in (Unix ms): windows are aligned to the epoch, as Appwrite's. */
+export const windowEnd = (limit: Limit, now: number): number => {
   const size = limit.windowSeconds * 1000;
-  return now - (now % size);
+  return now - (now % size) + size;
 };
 
 /**
@@ -75,7 +76,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async hit(key: string, limit: Limit, now: number): Promise<Hit> {
     this.#sweep(now);
-    const resetAt = windowStart(limit, now) + limit.windowSeconds * 1000;
+    const resetAt = windowEnd(limit, now);
     const id = `${key}|${resetAt}`;
     const counter = this.#counters.get(id) ?? { count: 0, resetAt };
     if (counter.count >= limit.limit) return { allowed: false, count: counter.count, resetAt };
@@ -90,7 +91,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async reset(key: string, limit: Limit, now: number): Promise<void> {
-    this.#counters.delete(`${key}|${windowStart(limit, now) + limit.windowSeconds * 1000}`);
+    this.#counters.delete(`${key}|${windowEnd(limit, now)}`);
   }
 
   /** Counters held, expired ones included until the next sweep. */
@@ -240,7 +241,7 @@ export const emailKey = async (c: Context<AppEnv>, email: string): Promise<strin
     await key,
     new TextEncoder().encode(email.trim().toLowerCase()),
   );
-  return [...new Uint8Array(mac)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return toHex(mac);
 };
 
 /**

@@ -4,11 +4,13 @@ export type CachedJwt = { jwt: string; expire: string };
 /** Reuse a cached JWT only while it has more than this left, so callers never get one about to die. */
 export const JWT_MIN_REMAINING_MS = 60_000;
 
+/** Lower-case hex of a digest. */
+export const toHex = (bytes: ArrayBuffer): string =>
+  [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
 /** Hex SHA-256 of a secret: cache keys never hold the secret itself. */
-export const hashSecret = async (secret: string): Promise<string> => {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-};
+export const hashSecret = async (secret: string): Promise<string> =>
+  toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
 
 /** Reads `exp` from a JWT's payload. Only used on JWTs Appwrite just handed us, never to authenticate. */
 export const jwtExpiry = (jwt: string): Date | undefined => {

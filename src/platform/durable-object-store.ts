@@ -2,7 +2,7 @@
 // is strongly consistent and global, so every isolate and location shares one budget, and any
 // window length works (the Workers Rate Limiting binding allows 10 or 60 s, per location, no reset).
 import { DurableObject } from 'cloudflare:workers';
-import { type Hit, type Limit, type RateLimitStore, windowStart } from '../rate-limit.ts';
+import { type Hit, type Limit, type RateLimitStore, windowEnd } from '../rate-limit.ts';
 
 type Window = { resetAt: number; count: number };
 
@@ -52,7 +52,7 @@ export class DurableObjectRateLimitStore implements RateLimitStore {
   }
 
   async hit(key: string, limit: Limit, now: number): Promise<Hit> {
-    const resetAt = windowStart(limit, now) + limit.windowSeconds * 1000;
+    const resetAt = windowEnd(limit, now);
     const counter = this.#namespace.get(this.#namespace.idFromName(key));
     return { ...(await counter.hit(limit.limit, resetAt)), resetAt };
   }

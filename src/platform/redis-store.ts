@@ -1,7 +1,7 @@
 // Abuse counters in Redis, shared by every worker process of a fleet (Node, Bun, Deno). Not for
 // Workers: they use the Durable Object store (src/platform/durable-object-store.ts).
 import { createClient } from '@redis/client';
-import { type Hit, type Limit, type RateLimitStore, windowStart } from '../rate-limit.ts';
+import { type Hit, type Limit, type RateLimitStore, windowEnd } from '../rate-limit.ts';
 
 /**
  * Check and count in one step, atomically (Redis runs a script alone): a refused request is not
@@ -87,14 +87,14 @@ export class RedisRateLimitStore implements RateLimitStore {
     return new RedisRateLimitStore(client as unknown as Client, options.prefix ?? 'hono-appwrite:rl:');
   }
 
-  #key(key: string, limit: Limit, now: number) {
-    return `${this.#prefix}${key}|${windowStart(limit, now) + limit.windowSeconds * 1000}`;
+  #key(key: string, resetAt: number) {
+    return `${this.#prefix}${key}|${resetAt}`;
   }
 
   async hit(key: string, limit: Limit, now: number): Promise<Hit> {
-    const resetAt = windowStart(limit, now) + limit.windowSeconds * 1000;
+    const resetAt = windowEnd(limit, now);
     const reply = await this.#client.eval(HIT, {
-      keys: [this.#key(key, limit, now)],
+      keys: [this.#key(key, resetAt)],
       arguments: [String(limit.limit), String(resetAt - now + 1000)],
     });
     const [allowed, count] = reply as [number, number];
@@ -102,7 +102,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async reset(key: string, limit: Limit, now: number): Promise<void> {
-    await this.#client.del(this.#key(key, limit, now));
+    await this.#client.del(this.#key(key, windowEnd(limit, now)));
   }
 
   /** Closes the connection (tests, graceful shutdown). */

@@ -11,7 +11,7 @@ import {
   MemoryRateLimitStore,
   normalizeIp,
   type RateLimitStore,
-  windowStart,
+  windowEnd,
 } from '../../src/rate-limit.ts';
 import { API_KEY, PROJECT } from '../support/demo.ts';
 import { freePort, type SpawnedServer, startScript } from '../support/servers.ts';
@@ -85,11 +85,12 @@ describe('MemoryRateLimitStore', () => {
           let now = HOUR;
           for (const { key, dt } of steps) {
             now += dt;
-            const id = `${key}|${windowStart(limit, now)}`;
+            const id = `${key}|${windowEnd(limit, now)}`;
             const before = allowed.get(id) ?? 0;
             const hit = await store.hit(key, limit, now);
             expect(hit.allowed).toBe(before < max);
-            expect(hit.resetAt).toBe(windowStart(limit, now) + windowSeconds * 1000);
+            expect(hit.resetAt).toBe(windowEnd(limit, now));
+            expect(hit.resetAt % (windowSeconds * 1000)).toBe(0);
             expect(hit.resetAt).toBeGreaterThan(now);
             if (hit.allowed) allowed.set(id, before + 1);
           }
