@@ -193,7 +193,8 @@ const main = async () => {
   const start = async (name: string, command: string, args: string[], extra: Record<string, string> = {}) => {
     servers[name] = await startProcess({ command, args, env: { ...envFor(trivial), ...extra } });
   };
-  const nodeWorker = ['--import', 'tsx', 'runtimes/node.ts'];
+  // As `npm start` runs it (package.json), V8's old space capped at 256 MiB.
+  const nodeWorker = ['--max-old-space-size=256', '--import', 'tsx', 'runtimes/node.ts'];
   await start('worker-node', process.execPath, nodeWorker);
   await start('worker-node-fetch', process.execPath, nodeWorker, { APPWRITE_TRANSPORT: 'fetch' });
   await start('worker-bun', join(BIN, 'bun'), ['runtimes/bun.ts']);
