@@ -205,7 +205,11 @@ const main = async () => {
     IDENTITY_CACHE_TTL_SECONDS: '60',
   });
   // Against the emulator: counts upstream calls of login, cookie /me and rows with real data.
-  await start('worker-node-emulator', process.execPath, nodeWorker, envFor(emulator));
+  // Its JWT rule is off: the load on POST /auth/jwt below measures the mint cache, not the limiter.
+  await start('worker-node-emulator', process.execPath, nodeWorker, {
+    ...envFor(emulator),
+    RATE_LIMIT_JWT: 'off',
+  });
 
   let creds = await credentials(emulator);
   const exp = () => Math.floor(Date.now() / 1000) + 900;
