@@ -17,3 +17,11 @@ export const ROOMY_RATE_LIMITS = {
   RATE_LIMIT_OAUTH_CALLBACK: '10000/3600',
   RATE_LIMIT_JWT: '10000/60',
 } as const;
+
+/** Requests the emulator at `origin` has served under `/v1` so far (its control API, API key). */
+export const upstreamCalls = async (origin: string): Promise<number> => {
+  const response = await fetch(`${origin}/_emulator/stats`, {
+    headers: { 'x-appwrite-project': PROJECT, 'x-appwrite-key': API_KEY },
+  });
+  return ((await response.json()) as { requests: number }).requests;
+};

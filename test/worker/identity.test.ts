@@ -8,7 +8,7 @@ import { createApp } from '../../src/app.ts';
 import { IdentityCache, verifyAppwriteJwt } from '../../src/appwrite/identity.ts';
 import { parseConfig } from '../../src/config.ts';
 import { type AppwriteAuthEnv, appwriteAuth, getAuth } from '../../src/middleware/appwrite-auth.ts';
-import { API_KEY, PROJECT } from '../support/demo.ts';
+import { API_KEY, upstreamCalls as emulatorRequests, PROJECT } from '../support/demo.ts';
 
 const KEY = 'test-jwt-key-0123456789abcdef';
 const inSeconds = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
@@ -98,12 +98,7 @@ describe('the worker with APPWRITE_JWT_KEY and IDENTITY_CACHE_TTL_SECONDS', () =
     await emulator.reset();
   });
 
-  const upstreamCalls = async () => {
-    const response = await fetch(`${emulator.origin}/_emulator/stats`, {
-      headers: { 'x-appwrite-project': PROJECT, 'x-appwrite-key': API_KEY },
-    });
-    return ((await response.json()) as { requests: number }).requests;
-  };
+  const upstreamCalls = () => emulatorRequests(emulator.origin);
   const app = (env: Record<string, string>) =>
     createApp(
       parseConfig({

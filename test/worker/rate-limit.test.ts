@@ -6,14 +6,9 @@ import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
 import { RedisRateLimitStore } from '../../src/platform/redis-store.ts';
-import {
-  type Limit,
-  MemoryRateLimitStore,
-  normalizeIp,
-  type RateLimitStore,
-  windowEnd,
-} from '../../src/rate-limit.ts';
-import { API_KEY, PROJECT } from '../support/demo.ts';
+import { MemoryRateLimitStore, normalizeIp, type RateLimitStore, windowEnd } from '../../src/rate-limit.ts';
+import { API_KEY, upstreamCalls as emulatorRequests, PROJECT } from '../support/demo.ts';
+import { defineStoreContract } from '../support/rate-limit-store.ts';
 import { freePort, type SpawnedServer, startScript } from '../support/servers.ts';
 
 const redisUrl = inject('redisUrl');
@@ -34,39 +29,7 @@ describe.each(STORES)('the $name store', ({ make }) => {
   afterAll(async () => {
     await store.close?.();
   });
-  const limit: Limit = { limit: 3, windowSeconds: 60 };
-
-  it('lets `limit` requests through per fixed window, refuses the rest without counting them', async () => {
-    const key = `t:${unique()}`;
-    const now = HOUR + 5_000;
-    const hits = [];
-    for (let i = 0; i < 5; i++) hits.push(await store.hit(key, limit, now + i));
-    expect(hits.map((hit) => [hit.allowed, hit.count])).toEqual([
-      [true, 1],
-      [true, 2],
-      [true, 3],
-      [false, 3],
-      [false, 3],
-    ]);
-    // The window is aligned to the epoch, as Appwrite's: it ends at the next whole minute.
-    expect(new Set(hits.map((hit) => hit.resetAt))).toEqual(new Set([HOUR + 60_000]));
-    expect(await store.hit(key, limit, HOUR + 60_000)).toMatchObject({ allowed: true, count: 1 });
-  });
-
-  it('keeps keys apart and forgets one on reset()', async () => {
-    const [a, b] = [`t:${unique()}`, `t:${unique()}`];
-    for (let i = 0; i < 3; i++) await store.hit(a, limit, HOUR);
-    expect((await store.hit(a, limit, HOUR)).allowed).toBe(false);
-    expect(await store.hit(b, limit, HOUR)).toMatchObject({ allowed: true, count: 1 });
-    await store.reset(a, limit, HOUR);
-    expect(await store.hit(a, limit, HOUR)).toMatchObject({ allowed: true, count: 1 });
-  });
-
-  it('checks and counts atomically: of 50 concurrent requests exactly `limit` pass', async () => {
-    const key = `t:${unique()}`;
-    const hits = await Promise.all(Array.from({ length: 50 }, () => store.hit(key, limit, HOUR)));
-    expect(hits.filter((hit) => hit.allowed)).toHaveLength(3);
-  });
+  defineStoreContract(() => store, 50);
 });
 
 describe('MemoryRateLimitStore', () => {
@@ -143,12 +106,7 @@ describe('limited routes', () => {
     await emulator.stop();
   });
 
-  const upstreamCalls = async () => {
-    const response = await fetch(`${emulator.origin}/_emulator/stats`, {
-      headers: { 'x-appwrite-project': PROJECT, 'x-appwrite-key': API_KEY },
-    });
-    return ((await response.json()) as { requests: number }).requests;
-  };
+  const upstreamCalls = () => emulatorRequests(emulator.origin);
 
   /** An app on a clock the test moves; the peer address comes from `x-test-peer` (a fake socket). */
   const setup = (env: Record<string, string> = {}) => {

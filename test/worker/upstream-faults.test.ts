@@ -408,6 +408,12 @@ describe.each(TRANSPORTS)('over $name', ({ make }) => {
   const FORM_FAULTS = FAULTS.filter(({ fault }) =>
     ['refused', 'hang', 'truncated', 'json-503'].includes(fault),
   );
+  /** A sign-in form post with Appwrite healthy: 303 to `/` with the session cookie. */
+  const landsSignedInHome = (expect: ExpectStatic, response: Response) => {
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/');
+    sessionCookieSet(expect, response);
+  };
   const FORMS: {
     path: string;
     fields: Record<string, string>;
@@ -420,21 +426,13 @@ describe.each(TRANSPORTS)('over $name', ({ make }) => {
       path: '/auth/signup',
       fields: { email: 'user-a@example.com', password: 'password-a' },
       back: '/signup',
-      recovered: (expect, response) => {
-        expect(response.status).toBe(303);
-        expect(response.headers.get('location')).toBe('/');
-        sessionCookieSet(expect, response);
-      },
+      recovered: landsSignedInHome,
     },
     {
       path: '/auth/login',
       fields: { email: 'user-a@example.com', password: 'password-a' },
       back: '/login',
-      recovered: (expect, response) => {
-        expect(response.status).toBe(303);
-        expect(response.headers.get('location')).toBe('/');
-        sessionCookieSet(expect, response);
-      },
+      recovered: landsSignedInHome,
     },
     {
       path: '/auth/anonymous',

@@ -9,43 +9,13 @@ import {
   type RateLimitCounterNamespace,
 } from '../../src/platform/durable-object-store.ts';
 import { API_KEY, PROJECT } from '../support/demo.ts';
+import { defineStoreContract } from '../support/rate-limit-store.ts';
 
 const namespace = env.RATE_LIMITER as RateLimitCounterNamespace;
 const store = new DurableObjectRateLimitStore(namespace);
-const HOUR = Date.parse('2030-01-01T10:00:00.000Z');
-const limit = { limit: 3, windowSeconds: 60 };
-const unique = () => `t:${crypto.randomUUID()}`;
 
 describe('the Durable Object store', () => {
-  it('lets `limit` requests through per fixed window, refuses the rest without counting them', async () => {
-    const key = unique();
-    const hits = [];
-    for (let i = 0; i < 5; i++) hits.push(await store.hit(key, limit, HOUR + 5_000 + i));
-    expect(hits.map((hit) => [hit.allowed, hit.count])).toEqual([
-      [true, 1],
-      [true, 2],
-      [true, 3],
-      [false, 3],
-      [false, 3],
-    ]);
-    expect(new Set(hits.map((hit) => hit.resetAt))).toEqual(new Set([HOUR + 60_000]));
-    expect(await store.hit(key, limit, HOUR + 60_000)).toMatchObject({ allowed: true, count: 1 });
-  });
-
-  it('keeps keys apart and forgets one on reset()', async () => {
-    const [a, b] = [unique(), unique()];
-    for (let i = 0; i < 3; i++) await store.hit(a, limit, HOUR);
-    expect((await store.hit(a, limit, HOUR)).allowed).toBe(false);
-    expect(await store.hit(b, limit, HOUR)).toMatchObject({ allowed: true, count: 1 });
-    await store.reset(a);
-    expect(await store.hit(a, limit, HOUR)).toMatchObject({ allowed: true, count: 1 });
-  });
-
-  it('checks and counts atomically: of 30 concurrent requests exactly `limit` pass', async () => {
-    const key = unique();
-    const hits = await Promise.all(Array.from({ length: 30 }, () => store.hit(key, limit, HOUR)));
-    expect(hits.filter((hit) => hit.allowed)).toHaveLength(3);
-  });
+  defineStoreContract(() => store, 30);
 });
 
 describe('limits over the Durable Object store', () => {
