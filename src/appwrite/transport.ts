@@ -69,8 +69,9 @@ const parseJson = appwriteJson.parse;
  * node-appwrite's `Client.call` over a {@link Transport}: the same parsing, the same
  * `AppwriteException(message, code, type, response)` for 4xx/5xx, the same `toString`. Stricter in
  * one way: node-appwrite hands back any non-JSON success body as `{message: <body>}`, so a proxy's
- * HTML page would pass for Appwrite's answer; here a 1xx/3xx, or a 2xx whose body is not JSON, is
- * 502 `upstream_invalid_response` (an empty 2xx, e.g. 204, stays a success).
+ * HTML page would pass for Appwrite's answer; here a 1xx/3xx, or a 2xx whose body is neither JSON
+ * nor `text/plain` (Appwrite's one text answer: `GET /ping` → `Pong!`), is 502
+ * `upstream_invalid_response` (an empty 2xx, e.g. 204, stays a success).
  */
 export const callOver = async (
   transport: Transport,
@@ -81,7 +82,8 @@ export const callOver = async (
   const response = await transport(uri, request);
   const warnings = response.headers.get('x-appwrite-warning');
   if (warnings) for (const warning of warnings.split(';')) console.warn(`Warning: ${warning}`);
-  const json = response.headers.get('content-type')?.includes('application/json') ?? false;
+  const contentType = response.headers.get('content-type') ?? '';
+  const json = contentType.includes('application/json');
   let data: unknown;
   if (json) data = parseJson(await response.text());
   else if (responseType === 'arrayBuffer') data = await response.arrayBuffer();
@@ -89,7 +91,9 @@ export const callOver = async (
   const fields = (data ?? {}) as { message?: string; type?: string };
   if (
     response.status < 400 &&
-    (response.status < 200 || response.status >= 300 || (!json && fields.message))
+    (response.status < 200 ||
+      response.status >= 300 ||
+      (!json && !contentType.startsWith('text/plain') && fields.message))
   ) {
     throw errors.invalidResponse();
   }
