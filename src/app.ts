@@ -11,6 +11,7 @@ import { AppwriteHttpError } from './errors.ts';
 import { appwriteAuth } from './middleware/appwrite-auth.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { MemoryRateLimitStore, RateLimitError, type RateLimiter, type RateLimitStore } from './rate-limit.ts';
+import { addApiHeaders, apiJson } from './responses.ts';
 import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { oauthRoutes } from './routes/oauth.ts';
@@ -42,20 +43,6 @@ export interface CreateAppOptions {
   /** The limiter's clock, in Unix milliseconds; default `Date.now` (tests move it). */
   now?: () => number;
 }
-
-/**
- * On every answer: every answer but /health and the stylesheet depends on who asks, so no shared
- * cache (CDN, proxy) may keep it; and the headers a JSON API needs (OWASP REST cheat sheet).
- */
-const API_HEADERS: ReadonlyArray<readonly [string, string]> = [
-  ['Cache-Control', 'private, no-store'],
-  ['Vary', 'Authorization, Cookie'],
-  ['X-Content-Type-Options', 'nosniff'],
-  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
-  ['X-Frame-Options', 'DENY'],
-  ['Referrer-Policy', 'same-origin'],
-  ['Strict-Transport-Security', 'max-age=15552000; includeSubDomains'],
-];
 
 const STATUS_TYPES: Record<number, string> = {
   400: 'general_argument_invalid',
@@ -178,10 +165,10 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
     c.set('identityCache', identityCache);
     c.set('hashSecret', secretHash);
     c.set('rateLimiter', rateLimiter);
-    // Set before the handler runs, so they go into the Response it creates: a header added to a
-    // finished Response forces @hono/node-server off its fast path (measured 2–3× slower /me).
-    for (const [name, value] of API_HEADERS) c.header(name, value);
     await next();
+    // After the route (and onError / notFound, which run inside `next`): the hot routes answer
+    // with `apiJson`, which has them already; every other answer gets those it lacks.
+    addApiHeaders(c.res);
   });
   // HTML pages and the browser-facing /auth/* routes also get hono/secure-headers' full set, with
   // the pages' CSP. It writes after the handler, which these routes can afford.
@@ -262,10 +249,7 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
   const dispatch = app.fetch;
   app.fetch = (request, ...rest) =>
     request.method in Object.prototype
-      ? Response.json(
-          { message: 'Route not found.', code: 404, type: 'general_route_not_found' },
-          { status: 404, headers: Object.fromEntries(API_HEADERS) },
-        )
+      ? apiJson({ message: 'Route not found.', code: 404, type: 'general_route_not_found' }, 404)
       : dispatch(request, ...rest);
   return app;
 };

@@ -205,7 +205,7 @@ const LOOPBACK = /^(?:127\.\d+\.\d+\.\d+|0:0:0:0::\/64)$/;
  * peer and no `CLIENT_IP_HEADER` is set: behind a local proxy every client would share one budget.
  */
 export const requestIp = (c: Context<AppEnv>): string => {
-  const limiter = c.var.rateLimiter;
+  const limiter = c.get('rateLimiter');
   const ip = clientIp(c, limiter?.ipHeader, limiter?.connInfo);
   if (limiter && !limiter.ipHeader && !limiter.warnedLoopback && LOOPBACK.test(ip)) {
     limiter.warnedLoopback = true;
@@ -223,7 +223,7 @@ const emailKeys = new Map<string, Promise<CryptoKey>>();
  * shares), so counters in Redis or a Durable Object hold no address and no reversible hash of one.
  */
 export const emailKey = async (c: Context<AppEnv>, email: string): Promise<string> => {
-  const secret = c.var.config.APPWRITE_API_KEY;
+  const secret = c.get('config').APPWRITE_API_KEY;
   let key = emailKeys.get(secret);
   if (!key) {
     key = crypto.subtle.importKey(
@@ -254,7 +254,7 @@ export const rateLimit = async (
   rule: RateLimitRule,
   parts?: readonly string[],
 ): Promise<string | undefined> => {
-  const limiter = c.var.rateLimiter;
+  const limiter = c.get('rateLimiter');
   const limit = limiter?.limits[rule];
   if (!limiter || !limit) return undefined;
   const key = `${rule}:${(parts ?? [requestIp(c)]).join(':')}`;
@@ -280,7 +280,7 @@ export const rateLimit = async (
 
 /** Resets a counter after a success that should clear it (login per email, OAuth callback). */
 export const resetRateLimit = async (c: Context<AppEnv>, rule: RateLimitRule, key: string | undefined) => {
-  const limiter = c.var.rateLimiter;
+  const limiter = c.get('rateLimiter');
   const limit = limiter?.limits[rule];
   if (!limiter || !limit || !key) return;
   try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callOver, type Transport } from './transport.ts';
+import { literals } from '../../test/support/json-literals.ts';
+import { appwriteJson, callOver, mayHaveLongNumber, parseJson, type Transport } from './transport.ts';
 
 /** A transport that answers every request with one fixed response. */
 const answering =
@@ -38,5 +39,49 @@ describe('callOver', () => {
     const error = await call(transport).catch((failure: unknown) => failure);
     expect(error).toMatchObject({ status: 502, type: 'upstream_invalid_response' });
     expect(String((error as Error).message)).not.toContain('portal');
+  });
+});
+
+describe('parseJson (JSON.parse unless a long number literal may be present)', () => {
+  it('flags every literal longer than 15 characters (json-bigint treats only those specially)', () => {
+    const long = literals(20_000).filter((literal) => literal.length > 15);
+    expect(long.length).toBeGreaterThan(5_000);
+    expect(long.filter((literal) => !mayHaveLongNumber(`{"n":${literal}}`))).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a user',
+      '{"$id":"6453e7c5d2b41e9f0a88","phone":"+14155550100","$createdAt":"2026-01-01T00:00:00.000+00:00"}',
+    ],
+    ['short numbers', '{"total":123456789012345,"f":-1.25e-7,"list":[1,2,3]}'],
+  ])('takes the fast path for %s', (_, text) => {
+    expect(mayHaveLongNumber(text)).toBe(false);
+  });
+
+  it('gives the values node-appwrite gets (json-bigint) for 20,000 generated literals', () => {
+    const differences = literals(20_000).filter((literal) => {
+      const text = `{"a":${literal},"s":"x","b":[${literal},{"c":${literal}}]}`;
+      return (
+        JSON.stringify(parseJson(text), (_, v) => (typeof v === 'bigint' ? `${v}n` : v)) !==
+        JSON.stringify(appwriteJson.parse(text), (_, v) => (typeof v === 'bigint' ? `${v}n` : v))
+      );
+    });
+    expect(differences).toEqual([]);
+  });
+
+  it('keeps big integers exact: int64 beyond 2^53 becomes a BigInt, as in node-appwrite', () => {
+    expect(parseJson('{"n":9007199254740993,"m":12}')).toEqual({ n: 9007199254740993n, m: 12 });
+  });
+
+  it('parses with JSON.parse on the fast path: a `constructor` key, which json-bigint refuses, is kept', () => {
+    const text = '{"constructor":"x","n":1}';
+    expect(() => appwriteJson.parse(text)).toThrow();
+    expect(parseJson(text)).toEqual({ constructor: 'x', n: 1 });
+  });
+
+  it('throws on broken JSON on both paths (mapped to 502 upstream_invalid_response)', () => {
+    expect(() => parseJson('{"a":')).toThrow(SyntaxError);
+    expect(() => parseJson('{"a":12345678901234567890')).toThrow();
   });
 });

@@ -32,7 +32,7 @@ const nextSchema = z.object({ next });
 
 /** The admin services for this end user: API key, their user agent forwarded. */
 const adminAccount = (c: Context<AppEnv>) =>
-  new Account(adminClient(c.var.config, c.req.header('User-Agent')));
+  new Account(adminClient(c.get('config'), c.req.header('User-Agent')));
 
 /**
  * Form posts that fail are sent back (303) to the `back` page with `?error=<type>` so it can say
@@ -80,14 +80,14 @@ const signedIn = (
   status: 200 | 201,
   extra: Record<string, unknown> = {},
 ) => {
-  setSessionCookie(c, c.var.config, session.secret, session.expire);
+  setSessionCookie(c, c.get('config'), session.secret, session.expire);
   if (isFormPost(c)) return c.redirect(target, 303);
   return c.json({ ...extra, session: publicSession(session) }, status);
 };
 
 /** The checked redirect target of a form post: the `next` field, else the `next` query parameter. */
 const nextTarget = (c: Context<AppEnv>, fromBody: string | undefined) =>
-  requireSafeRedirect(c, c.var.config, fromBody ?? c.req.query('next'));
+  requireSafeRedirect(c, c.get('config'), fromBody ?? c.req.query('next'));
 
 /** Email/password, guest and upgrade sign-in, logout and JWT minting (`/auth/*`). */
 export const authRoutes = new Hono<AppEnv>()
@@ -144,7 +144,7 @@ export const authRoutes = new Hono<AppEnv>()
         await rateLimit(c, 'signup');
         const input = await readInput(c, loginSchema);
         const target = nextTarget(c, input.next);
-        const { account } = c.var.appwrite;
+        const { account } = c.get('appwrite');
         const current = await upstream(account.get());
         if (current.email) {
           throw new AppwriteHttpError(409, 'user_not_guest', 'This account already has an email address.');
@@ -162,19 +162,21 @@ export const authRoutes = new Hono<AppEnv>()
       const input = await readInput(c, nextSchema);
       const target = nextTarget(c, input.next);
       try {
-        await upstream(c.var.appwrite.account.deleteSession({ sessionId: 'current' }));
+        await upstream(c.get('appwrite').account.deleteSession({ sessionId: 'current' }));
       } catch (error) {
         // Already signed out upstream (expired or deleted elsewhere): clearing the cookie finishes
         // the job. Anything else (Appwrite unreachable) keeps the cookie so the user can retry.
         if (!(error instanceof AppwriteHttpError && error.status === 401)) throw error;
       }
       // Forget what this worker knows of the session: its JWT, and the identities cached for both.
-      const minted = c.var.jwtCache.delete(await c.var.hashSecret(credential.secret));
-      c.var.identityCache?.delete(await c.var.hashSecret(identityKeyOf(credential)));
+      const minted = c.get('jwtCache').delete(await c.get('hashSecret')(credential.secret));
+      c.get('identityCache')?.delete(await c.get('hashSecret')(identityKeyOf(credential)));
       if (minted) {
-        c.var.identityCache?.delete(await c.var.hashSecret(identityKeyOf({ kind: 'jwt', jwt: minted.jwt })));
+        c.get('identityCache')?.delete(
+          await c.get('hashSecret')(identityKeyOf({ kind: 'jwt', jwt: minted.jwt })),
+        );
       }
-      clearSessionCookie(c, c.var.config);
+      clearSessionCookie(c, c.get('config'));
       return isFormPost(c) ? c.redirect(target, 303) : c.body(null, 204);
     }),
   )
@@ -184,9 +186,9 @@ export const authRoutes = new Hono<AppEnv>()
       const credential = credentialOf(c);
       if (credential?.kind !== 'session') throw errors.unauthorized();
       await rateLimit(c, 'jwt');
-      const key = await c.var.hashSecret(credential.secret);
-      const minted = await c.var.jwtCache.get(key, async () => {
-        const { jwt } = await upstream(c.var.appwrite.account.createJWT());
+      const key = await c.get('hashSecret')(credential.secret);
+      const minted = await c.get('jwtCache').get(key, async () => {
+        const { jwt } = await upstream(c.get('appwrite').account.createJWT());
         // Appwrite's JWTs last 900 s; read the real expiry from the token Appwrite just gave us.
         const expire = jwtExpiry(jwt) ?? new Date(Date.now() + 900_000);
         return { jwt, expire: expire.toISOString() };

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { identityKeyOf } from '../appwrite/identity.ts';
 import { upstream } from '../errors.ts';
 import { credentialOf } from '../middleware/appwrite-auth.ts';
+import { apiJson } from '../responses.ts';
 import type { AppEnv } from '../types.ts';
 
 /**
@@ -9,12 +10,12 @@ import type { AppEnv } from '../types.ts';
  * `IDENTITY_CACHE_TTL_SECONDS`, from the answer Appwrite gave for the same credential moments ago.
  */
 export const meRoutes = new Hono<AppEnv>().get('/', async (c) => {
-  const cache = c.var.identityCache;
+  const cache = c.get('identityCache');
   const credential = credentialOf(c);
-  const key = cache && credential ? await c.var.hashSecret(identityKeyOf(credential)) : undefined;
+  const key = cache && credential ? await c.get('hashSecret')(identityKeyOf(credential)) : undefined;
   const cached = key ? cache?.get(key) : undefined;
-  if (cached) return c.json(cached);
-  const user = await upstream(c.var.appwrite.account.get());
+  if (cached) return apiJson(cached);
+  const user = await upstream(c.get('appwrite').account.get());
   if (key) cache?.set(key, user);
-  return c.json(user);
+  return apiJson(user);
 });

@@ -64,7 +64,7 @@ const browserAware =
       return await handler(c);
     } catch (error) {
       if (!(error instanceof AppwriteHttpError) || !wantsHtml(c)) throw error;
-      return c.redirect(withQuery(c.var.config.LOGIN_PATH, { error: error.type }), 302);
+      return c.redirect(withQuery(c.get('config').LOGIN_PATH, { error: error.type }), 302);
     }
   };
 

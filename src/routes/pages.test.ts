@@ -190,6 +190,29 @@ describe('security headers', () => {
     },
   );
 
+  // The hot routes build their answer with the headers in it (apiJson); the others get them after.
+  it.each([
+    ['/me', 200],
+    [`/tables/${DATABASE}/${BIRTHDAYS}/rows`, 200],
+    [`/tables/${DATABASE}/-bad-/rows`, 400],
+  ])('JSON from %s (%i) signed in carries the whole API set', async (path, status) => {
+    const app = appWith();
+    const response = await get(app, path, await signIn(app, 'a'));
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expectSecurityHeaders(response, "default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get('strict-transport-security')).toBe('max-age=15552000; includeSubDomains');
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    expect(response.headers.get('vary')).toBe('Authorization, Cookie');
+  });
+
+  it('answers a method named after an Object.prototype member with the API set too', async () => {
+    const response = await appWith().fetch(new Request(`${ORIGIN}/me`, { method: 'toString' }));
+    expect(response.status).toBe(404);
+    expectSecurityHeaders(response, "default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+  });
+
   it('adds ALLOWED_ORIGINS to form-action, and only there', async () => {
     const app = appWith({ ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:5173' });
     const response = await get(app, '/login');

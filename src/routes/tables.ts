@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { listRows } from '../appwrite/rows.ts';
 import { appwriteId } from '../config.ts';
 import { upstream } from '../errors.ts';
+import { apiJson } from '../responses.ts';
 import type { AppEnv } from '../types.ts';
 import { validate } from '../validation.ts';
 
@@ -55,6 +56,6 @@ export const tablesRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const { databaseId, tableId } = c.req.valid('param');
     const queries = c.req.valid('query');
-    return c.json(await upstream(listRows(c.var.appwrite.client, { databaseId, tableId, queries })));
+    return apiJson(await upstream(listRows(c.get('appwrite').client, { databaseId, tableId, queries })));
   },
 );
