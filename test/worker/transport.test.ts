@@ -112,4 +112,86 @@ describe('poolTransport under node-appwrite', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  describe('the answer, read without streams', () => {
+    /** A server whose handler writes the raw answer; the pool transport sends it one request. */
+    const rawServer = async (handle: (response: import('node:http').ServerResponse) => void) => {
+      const server = createServer((_request, response) => handle(response));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const local = poolTransport({ connections: 1 });
+      const { port } = server.address() as AddressInfo;
+      return {
+        send: (init: { signal?: AbortSignal; timeoutMs?: number } = {}) =>
+          local(`http://127.0.0.1:${port}/v1/x?a=1`, { method: 'GET', headers: {}, ...init }),
+        close: async () => {
+          await local.close();
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+        },
+      };
+    };
+
+    it('joins repeated headers, matches names case-insensitively, drops a UTF-8 BOM from text()', async () => {
+      const server = await rawServer((response) => {
+        response.setHeader('X-Appwrite-Warning', ['one', 'two']);
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end('\ufeff{"name":"é"}');
+      });
+      try {
+        const response = await server.send();
+        expect(response.status).toBe(200);
+        expect(response.headers.get('x-appwrite-warning')).toBe('one, two');
+        expect(response.headers.get('CONTENT-TYPE')).toBe('application/json');
+        expect(response.headers.get('x-missing')).toBeNull();
+        expect(await response.text()).toBe('{"name":"é"}');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('gives arrayBuffer() a copy of exactly the body, however many chunks it came in', async () => {
+      const server = await rawServer((response) => {
+        response.writeHead(200, { 'content-type': 'application/octet-stream' });
+        response.write(Buffer.from([1, 2, 3]));
+        setTimeout(() => response.end(Buffer.from([4, 5])), 20);
+      });
+      try {
+        const bytes = new Uint8Array(await (await server.send()).arrayBuffer());
+        expect([...bytes]).toEqual([1, 2, 3, 4, 5]);
+        expect(bytes.buffer.byteLength).toBe(5);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('resolves at the headers; a body cut short rejects text(), as a fetch body read does', async () => {
+      const server = await rawServer((response) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        response.write('{"partial":');
+        setTimeout(() => response.destroy(), 20);
+      });
+      try {
+        const response = await server.send();
+        expect(response.status).toBe(200);
+        await expect(response.text()).rejects.toMatchObject({ code: expect.stringMatching(/^UND_ERR/) });
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('rejects with the deadline when the headers never come, and on an aborted signal', async () => {
+      const server = await rawServer(() => {});
+      try {
+        await expect(server.send({ timeoutMs: 100 })).rejects.toMatchObject({
+          code: 'UND_ERR_HEADERS_TIMEOUT',
+        });
+        const controller = new AbortController();
+        const pending = server.send({ signal: controller.signal });
+        setTimeout(() => controller.abort(new Error('stop')), 20);
+        await expect(pending).rejects.toThrow('stop');
+        await expect(server.send({ signal: AbortSignal.abort(new Error('early')) })).rejects.toThrow('early');
+      } finally {
+        await server.close();
+      }
+    });
+  });
 });
