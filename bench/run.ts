@@ -3,15 +3,20 @@
 //
 // Throughput and latency run against a trivial upstream (bench/trivial-upstream.ts), so that the
 // numbers show what each target adds; upstream call counts use the emulator (rate limits off).
-// Every target is its own process, measured in
+// Every target is its own process, warmed up, then measured in
 // alternating rounds (A, B, C, … then again) so that drift of a shared machine hits all alike:
-// - req/s at BENCH_CONNECTIONS connections (autocannon), and upstream calls per request (emulator);
+// - req/s at BENCH_CONNECTIONS connections, and upstream calls per request (emulator). The load
+//   comes from wrk (Debian's `wrk`) when it is installed, else autocannon (npm); BENCH_LOADGEN
+//   chooses. wrk is written in C: on a small machine autocannon's own JavaScript takes a large
+//   share of the cores the targets need (the README's numbers say which one was used);
+// - CPU time of the target's process per request (Linux /proc), which depends far less on the
+//   load generator and the machine's other work than req/s does;
 // - p50/p99 latency at one connection: sequential requests on one keep-alive connection, timed
 //   in microseconds (autocannon's histogram is in whole milliseconds, too coarse here).
 // Then the Workers bundle size and the worker's RSS level over BENCH_SOAK requests. Prints a table and
 // writes bench/results/latest.json and bench/results/chart.svg.
-import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sign } from 'hono/jwt';
@@ -24,6 +29,20 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 3000);
 const SOAK = Number(process.env.BENCH_SOAK ?? 1_000_000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const hasWrk = (() => {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    // wrk prints its version and exits 1; only a missing binary fails to spawn.
+    return (error as { code?: unknown }).code !== 'ENOENT';
+  }
+})();
+const LOADGEN = process.env.BENCH_LOADGEN ?? (hasWrk ? 'wrk' : 'autocannon');
+if (LOADGEN !== 'wrk' && LOADGEN !== 'autocannon') throw new Error('BENCH_LOADGEN: wrk or autocannon');
+if (LOADGEN === 'wrk' && !hasWrk)
+  throw new Error('BENCH_LOADGEN=wrk, but wrk is not installed (apt-get install wrk)');
 const PROJECT = 'demo';
 const KEY = 'demo-api-key';
 const BIN = join(process.cwd(), 'node_modules', '.bin');
@@ -32,6 +51,8 @@ const JWT_KEY = 'bench-jwt-key';
 
 type Target = {
   name: string;
+  /** The process that serves it, whose CPU time is measured. */
+  pid: () => number;
   base: () => string;
   path: string;
   headers: () => Record<string, string>;
@@ -99,21 +120,53 @@ const startTrivialUpstream = async () => {
   return server;
 };
 
-/** req/s at CONNECTIONS connections for DURATION seconds, and upstream calls per request. */
+/** CPU time (user + system, all threads) of `pid` so far, in microseconds; NaN off Linux. */
+const cpuMicros = async (pid: number): Promise<number> => {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+};
+
+/** `duration` seconds of load on `url` at CONNECTIONS connections: requests answered and errors. */
+const load = async (url: string, headers: Record<string, string>, duration: number) => {
+  if (LOADGEN === 'autocannon') {
+    const result = await autocannon({ url, connections: CONNECTIONS, duration, headers });
+    return { total: result.requests.total, seconds: result.duration, failed: result.non2xx + result.errors };
+  }
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile('wrk', [...args, url], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  const total = Number(/(\d+) requests in/.exec(output)?.[1]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  const failed =
+    Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0) +
+    (socketErrors ? socketErrors.slice(1).reduce((sum, count) => sum + Number(count), 0) : 0);
+  if (!total || !rps) throw new Error(`wrk: unreadable output:\n${output}`);
+  return { total, seconds: total / rps, failed };
+};
+
+/** req/s at CONNECTIONS connections for DURATION seconds, CPU per request, upstream calls per request. */
 const throughput = async (target: Target, upstream: SpawnedServer) => {
   const before = await upstreamRequests(upstream);
-  const result = await autocannon({
-    url: `${target.base()}${target.path}`,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    headers: target.headers(),
-  });
+  const cpuBefore = await cpuMicros(target.pid());
+  const result = await load(`${target.base()}${target.path}`, target.headers(), DURATION);
+  const cpuAfter = await cpuMicros(target.pid());
   const after = await upstreamRequests(upstream);
-  const total = result.requests.total;
-  if (result.non2xx || result.errors) {
-    throw new Error(`${target.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  }
-  return { rps: total / result.duration, upstreamPerRequest: (after - before) / total, total };
+  const { total } = result;
+  if (result.failed) throw new Error(`${target.name}: ${result.failed} failed requests (non-2xx or errors)`);
+  return {
+    rps: total / result.seconds,
+    cpuPerRequest: (cpuAfter - cpuBefore) / total,
+    upstreamPerRequest: (after - before) / total,
+    total,
+  };
 };
 
 /** p50/p99 in milliseconds of sequential requests over one keep-alive connection. */
@@ -174,7 +227,7 @@ const chart = (rows: { name: string; rps: number; p50: number }[]) => {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="13">
 <title>GET /me throughput and p50 latency per target (npm run bench)</title>
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="${left}" y="22" font-weight="600">GET /me (Bearer JWT), ${CONNECTIONS} connections — median of ${ROUNDS} rounds; p50 at 1 connection</text>
+<text x="${left}" y="22" font-weight="600">GET /me (Bearer JWT), ${LOADGEN}, ${CONNECTIONS} connections — median of ${ROUNDS} rounds; p50 at 1 connection</text>
 ${bars}
 </svg>
 `;
@@ -199,6 +252,10 @@ const main = async () => {
   await start('worker-node-fetch', process.execPath, nodeWorker, { APPWRITE_TRANSPORT: 'fetch' });
   await start('worker-bun', join(BIN, 'bun'), ['runtimes/bun.ts']);
   await start('express-reference', process.execPath, ['bench/express-reference.ts']);
+  await start('express-bun', join(BIN, 'bun'), ['bench/express-reference.ts']);
+  await start('worker-bun-cache', join(BIN, 'bun'), ['runtimes/bun.ts'], {
+    IDENTITY_CACHE_TTL_SECONDS: '60',
+  });
   await start('worker-node-cache', process.execPath, nodeWorker, { IDENTITY_CACHE_TTL_SECONDS: '60' });
   await start('worker-node-local', process.execPath, nodeWorker, {
     APPWRITE_JWT_KEY: JWT_KEY,
@@ -216,54 +273,56 @@ const main = async () => {
   let benchJwt = await sign({ userId: 'user-a', sessionId: 'bench', exp: exp() }, JWT_KEY, 'HS256');
   const bearer = () => ({ authorization: `Bearer ${benchJwt}` });
   const emulatorBearer = () => ({ authorization: `Bearer ${creds.jwt}` });
-  const serverBase = (name: string) => () => servers[name]?.base ?? '';
+  /** A target served by one of `servers`, asked `GET /me` with the bench's Bearer JWT. */
+  const me = (name: string, server: string): Target => ({
+    name,
+    pid: () => servers[server]?.pid ?? 0,
+    base: () => servers[server]?.base ?? '',
+    path: '/me',
+    headers: bearer,
+  });
   const targets: Target[] = [
     {
       name: 'direct GET /v1/account',
+      pid: () => trivial.pid,
       base: () => trivial.base,
       path: '/v1/account',
       headers: () => ({ 'x-appwrite-project': PROJECT, 'x-appwrite-jwt': benchJwt }),
     },
-    { name: 'worker on Node (pool)', base: serverBase('worker-node'), path: '/me', headers: bearer },
-    {
-      name: 'worker on Node (undici fetch)',
-      base: serverBase('worker-node-fetch'),
-      path: '/me',
-      headers: bearer,
-    },
-    { name: 'worker on Bun', base: serverBase('worker-bun'), path: '/me', headers: bearer },
-    { name: 'Express + node-appwrite', base: serverBase('express-reference'), path: '/me', headers: bearer },
-    {
-      name: 'worker on Node, identity cache',
-      base: serverBase('worker-node-cache'),
-      path: '/me',
-      headers: bearer,
-    },
-    {
-      name: 'worker on Node, local JWT + cache',
-      base: serverBase('worker-node-local'),
-      path: '/me',
-      headers: bearer,
-    },
+    me('worker on Node (pool)', 'worker-node'),
+    me('worker on Node (undici fetch)', 'worker-node-fetch'),
+    me('Express + node-appwrite on Node', 'express-reference'),
+    me('worker on Bun', 'worker-bun'),
+    me('Express + node-appwrite on Bun', 'express-bun'),
+    me('worker on Node, identity cache', 'worker-node-cache'),
+    me('worker on Node, local JWT + cache', 'worker-node-local'),
+    me('worker on Bun, identity cache', 'worker-bun-cache'),
   ];
 
-  const runs = new Map<string, { rps: number[]; p50: number[]; p99: number[]; upstream: number[] }>();
+  // Warm-up: JIT compilers and connection pools reach their steady state before anything counts.
+  for (const target of targets) await load(`${target.base()}${target.path}`, target.headers(), WARMUP);
+
+  const runs = new Map<
+    string,
+    { rps: number[]; cpu: number[]; p50: number[]; p99: number[]; upstream: number[] }
+  >();
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       // JWTs last 15 minutes: fresh ones per round.
       creds = await credentials(emulator);
       benchJwt = await sign({ userId: 'user-a', sessionId: 'bench', exp: exp() }, JWT_KEY, 'HS256');
       for (const target of targets) {
-        const { rps, upstreamPerRequest } = await throughput(target, trivial);
+        const { rps, cpuPerRequest, upstreamPerRequest } = await throughput(target, trivial);
         const { p50, p99 } = await latency(target);
-        const entry = runs.get(target.name) ?? { rps: [], p50: [], p99: [], upstream: [] };
+        const entry = runs.get(target.name) ?? { rps: [], cpu: [], p50: [], p99: [], upstream: [] };
         entry.rps.push(rps);
+        entry.cpu.push(cpuPerRequest);
         entry.p50.push(p50);
         entry.p99.push(p99);
         entry.upstream.push(upstreamPerRequest);
         runs.set(target.name, entry);
         log(
-          `round ${round} ${target.name}: ${Math.round(rps)} req/s, p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, ${upstreamPerRequest.toFixed(2)} upstream/request`,
+          `round ${round} ${target.name}: ${Math.round(rps)} req/s, ${cpuPerRequest.toFixed(1)} µs CPU/request, p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, ${upstreamPerRequest.toFixed(2)} upstream/request`,
         );
       }
     }
@@ -347,10 +406,11 @@ const main = async () => {
     }
 
     const summary = targets.map((target) => {
-      const entry = runs.get(target.name) ?? { rps: [0], p50: [0], p99: [0], upstream: [0] };
+      const entry = runs.get(target.name) ?? { rps: [0], cpu: [0], p50: [0], p99: [0], upstream: [0] };
       return {
         name: target.name,
         rps: median(entry.rps),
+        cpuPerRequest: median(entry.cpu),
         p50: median(entry.p50),
         p99: median(entry.p99),
         upstreamPerRequest: median(entry.upstream),
@@ -360,7 +420,11 @@ const main = async () => {
     const byName = (name: string) => summary.find((row) => row.name === name);
     const direct = byName('direct GET /v1/account');
     const node = byName('worker on Node (pool)');
-    const express = byName('Express + node-appwrite');
+    const express = byName('Express + node-appwrite on Node');
+    const bun = byName('worker on Bun');
+    const expressBun = byName('Express + node-appwrite on Bun');
+    const ratio = (a: { rps: number } | undefined, b: { rps: number } | undefined) =>
+      a && b ? a.rps / b.rps : Number.NaN;
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
@@ -369,10 +433,13 @@ const main = async () => {
         rounds: ROUNDS,
         connections: CONNECTIONS,
         latencySamples: LATENCY_SAMPLES,
+        warmupSeconds: WARMUP,
+        loadGenerator: LOADGEN,
       },
       targets: summary,
       checks: {
-        nodeVsExpress: node && express ? node.rps / express.rps : Number.NaN,
+        nodeVsExpress: ratio(node, express),
+        bunVsExpressBun: ratio(bun, expressBun),
         addedP50Ms: node && direct ? node.p50 - direct.p50 : Number.NaN,
         upstreamCalls: {
           bearerMe: node?.upstreamPerRequest,
@@ -382,8 +449,9 @@ const main = async () => {
           formLogin,
         },
         jwtMinting,
-        cachedVsUncached: (byName('worker on Node, identity cache')?.rps ?? 0) / (node?.rps ?? 1),
-        localVsUncached: (byName('worker on Node, local JWT + cache')?.rps ?? 0) / (node?.rps ?? 1),
+        cachedVsUncached: ratio(byName('worker on Node, identity cache'), node),
+        localVsUncached: ratio(byName('worker on Node, local JWT + cache'), node),
+        bunCachedVsUncached: ratio(byName('worker on Bun, identity cache'), bun),
         workersBundleGzipKiB: bundleGzipKiB(),
         soak,
       },
@@ -393,16 +461,17 @@ const main = async () => {
     await writeFile('bench/results/chart.svg', chart(summary));
 
     const lines = [
-      `| target (GET /me, Bearer) | req/s (${CONNECTIONS} conn.) | p50 ms (1 conn.) | p99 ms (1 conn.) | upstream calls/request |`,
-      '|---|---:|---:|---:|---:|',
+      `| target (GET /me, Bearer) | req/s (${CONNECTIONS} conn.) | CPU µs/request | p50 ms (1 conn.) | p99 ms (1 conn.) | upstream calls/request |`,
+      '|---|---:|---:|---:|---:|---:|',
       ...summary.map(
         (row) =>
-          `| ${row.name} | ${Math.round(row.rps).toLocaleString('en')} | ${row.p50.toFixed(3)} | ${row.p99.toFixed(3)} | ${row.upstreamPerRequest.toFixed(2)} |`,
+          `| ${row.name} | ${Math.round(row.rps).toLocaleString('en')} | ${row.cpuPerRequest.toFixed(1)} | ${row.p50.toFixed(3)} | ${row.p99.toFixed(3)} | ${row.upstreamPerRequest.toFixed(2)} |`,
       ),
       '',
-      `worker on Node (pool) vs Express + node-appwrite: ${results.checks.nodeVsExpress.toFixed(2)}× req/s (target ≥ 2.5×)`,
+      `load: ${LOADGEN}, ${CONNECTIONS} connections, ${WARMUP} s warm-up per target, median of ${ROUNDS} rounds of ${DURATION} s`,
+      `worker on Node (pool) vs Express + node-appwrite on Node: ${results.checks.nodeVsExpress.toFixed(2)}× req/s (target ≥ 2.5×); on Bun: ${results.checks.bunVsExpressBun.toFixed(2)}×`,
       `added p50 over the direct call at 1 connection: ${results.checks.addedP50Ms.toFixed(3)} ms (target ≤ 0.2 ms)`,
-      `identity cache vs uncached: ${results.checks.cachedVsUncached.toFixed(2)}×; local JWT + cache: ${results.checks.localVsUncached.toFixed(2)}× (target ≥ 10×)`,
+      `identity cache vs uncached: ${results.checks.cachedVsUncached.toFixed(2)}×; local JWT + cache: ${results.checks.localVsUncached.toFixed(2)}×; on Bun, identity cache: ${results.checks.bunCachedVsUncached.toFixed(2)}× (target ≥ 10×)`,
       `upstream calls: Bearer /me ${node?.upstreamPerRequest.toFixed(2)}, cookie /me ${cookieMe}, Bearer rows ${rows}, login ${formLogin} (form) / ${login} (JSON)`,
       `JWT minting under load: ${jwtMinting.mints} mint(s) for ${jwtMinting.requests.toLocaleString('en')} POST /auth/jwt of one session (${Math.round(jwtMinting.rps).toLocaleString('en')} req/s)`,
       `Workers bundle: ${results.checks.workersBundleGzipKiB} KiB gzip (target ≤ 50)`,

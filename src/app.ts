@@ -1,4 +1,4 @@
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -8,6 +8,7 @@ import { hashSecret, JwtCache } from './appwrite/jwt-cache.ts';
 import type { Transport } from './appwrite/transport.ts';
 import type { Config } from './config.ts';
 import { AppwriteHttpError } from './errors.ts';
+import { Hono } from './hono.ts';
 import { appwriteAuth } from './middleware/appwrite-auth.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { MemoryRateLimitStore, RateLimitError, type RateLimiter, type RateLimitStore } from './rate-limit.ts';

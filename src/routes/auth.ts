@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import { Account, ID, type Models } from 'node-appwrite';
 import * as z from 'zod/mini';
 import { adminClient, requireSessionSecret } from '../appwrite/clients.ts';
@@ -7,6 +6,7 @@ import { identityKeyOf } from '../appwrite/identity.ts';
 import { jwtExpiry } from '../appwrite/jwt-cache.ts';
 import type { Config } from '../config.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
+import { Hono } from '../hono.ts';
 import { readInput } from '../input.ts';
 import { credentialOf, getAuth } from '../middleware/appwrite-auth.ts';
 import { setFlashEmail } from '../pages/flash.ts';

@@ -1,6 +1,6 @@
-import { Hono } from 'hono';
 import { identityKeyOf } from '../appwrite/identity.ts';
 import { upstream } from '../errors.ts';
+import { Hono } from '../hono.ts';
 import { credentialOf } from '../middleware/appwrite-auth.ts';
 import { apiJson } from '../responses.ts';
 import type { AppEnv } from '../types.ts';

@@ -1,10 +1,11 @@
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { Account, OAuthProvider } from 'node-appwrite';
 import * as z from 'zod/mini';
 import { adminClient, requireSessionSecret, userClient } from '../appwrite/clients.ts';
 import { appwriteId } from '../config.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
+import { Hono } from '../hono.ts';
 import { rateLimit, requestIp, resetRateLimit } from '../rate-limit.ts';
 import { publicOrigin, requireSafeRedirect, wantsHtml, withQuery } from '../redirects.ts';
 import { oauthStateCookie, setSessionCookie } from '../session-cookie.ts';

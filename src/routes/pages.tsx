@@ -1,10 +1,11 @@
 /** @jsxImportSource hono/jsx */
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { type Client, type Models, Query } from 'node-appwrite';
 import { userServices } from '../appwrite/clients.ts';
 import { listRows } from '../appwrite/rows.ts';
 import type { Config } from '../config.ts';
 import { AppwriteHttpError, upstream } from '../errors.ts';
+import { Hono } from '../hono.ts';
 import { readCredential } from '../middleware/appwrite-auth.ts';
 import { takeFlashEmail } from '../pages/flash.ts';
 import { STYLESHEET, STYLESHEET_PATH } from '../pages/styles.ts';

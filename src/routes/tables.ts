@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { listRows } from '../appwrite/rows.ts';
 import { appwriteId } from '../config.ts';
 import { upstream } from '../errors.ts';
+import { Hono } from '../hono.ts';
 import { apiJson } from '../responses.ts';
 import type { AppEnv } from '../types.ts';
 import { validate } from '../validation.ts';
