@@ -3,6 +3,7 @@ import process from 'node:process';
 import { getConnInfo } from 'hono/deno';
 import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
+import { nodeCryptoOptions } from '../src/platform/node-crypto.ts';
 import { redisStoreFor } from '../src/platform/redis-store.ts';
 
 declare const Deno: {
@@ -15,6 +16,8 @@ declare const Deno: {
 const config = parseConfig(process.env);
 const rateLimitStore = await redisStoreFor(config);
 const app = createApp(config, {
+  // Synchronous SHA-256 and HMAC from node:crypto (Web Crypto's are asynchronous).
+  ...nodeCryptoOptions,
   ...(rateLimitStore ? { rateLimitStore } : {}),
   // The socket's peer address (Deno passes the connection info as the env), for per-IP limits.
   connInfo: (c) => getConnInfo(c).remote.address,

@@ -1,10 +1,10 @@
 // Node entry: `npm start`. Without APPWRITE_ENDPOINT it starts the embedded Appwrite emulator (demo seed).
-import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { startEmulator } from '../emulator/index.ts';
 import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
+import { nodeCryptoOptions } from '../src/platform/node-crypto.ts';
 import { redisStoreFor } from '../src/platform/redis-store.ts';
 import { poolTransport } from '../src/platform/undici-pool.ts';
 
@@ -37,8 +37,8 @@ serve(
       ...(rateLimitStore ? { rateLimitStore } : {}),
       // The socket's peer address, for per-IP limits (unless CLIENT_IP_HEADER names a proxy's header).
       connInfo: (c) => getConnInfo(c).remote.address,
-      // Synchronous SHA-256 for cache keys: Web Crypto's async digest is slow on Node.
-      hashSecret: (secret) => createHash('sha256').update(secret).digest('hex'),
+      // Synchronous SHA-256 and HMAC: Web Crypto's async ones are slow on Node.
+      ...nodeCryptoOptions,
     }).fetch,
     port: Number(process.env.PORT ?? 8787),
     hostname: '127.0.0.1',

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { IdentityCache } from './appwrite/identity.ts';
+import { type HmacSha256Verifier, IdentityCache } from './appwrite/identity.ts';
 import { hashSecret, JwtCache } from './appwrite/jwt-cache.ts';
 import type { Transport } from './appwrite/transport.ts';
 import type { Config } from './config.ts';
@@ -34,6 +34,11 @@ export interface CreateAppOptions {
    * asynchronous and, on Node, costs ~12 % of a cached `/me`; Node passes `node:crypto`'s sync hash.
    */
   hashSecret?: (secret: string) => string | Promise<string>;
+  /**
+   * Checks Bearer JWT signatures with `APPWRITE_JWT_KEY`. Default Web Crypto (async); the Node, Bun
+   * and Deno entries pass `node:crypto`'s synchronous check (`src/platform/node-crypto.ts`).
+   */
+  verifyHmacSha256?: HmacSha256Verifier;
   /**
    * Where abuse counters live. Default: a {@link MemoryRateLimitStore} when `RATE_LIMIT_STORE` is
    * `memory`; the runtime entries build the Redis and Durable Object stores.
@@ -155,6 +160,7 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
       timeoutMs: config.APPWRITE_TIMEOUT_MS,
       transport: options.transport,
       jwtKey: config.APPWRITE_JWT_KEY,
+      verifyHmacSha256: options.verifyHmacSha256,
       required,
     });
 

@@ -36,7 +36,8 @@ const hmacKey = (key: string): Promise<CryptoKey> => {
 };
 
 const base64UrlBytes = (segment: string): Uint8Array<ArrayBuffer> => {
-  if (!/^[A-Za-z0-9_-]*$/.test(segment)) throw invalid('Malformed token');
+  if (!/^[A-Za-z0-9_-]*$/.test(segment) || segment.length % 4 === 1) throw invalid('Malformed token');
+  // A length of 4n+1 is the one atob refuses (it throws a DOMException, which would be a 500).
   const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -59,22 +60,36 @@ const jsonSegment = (segment: string): Record<string, unknown> => {
  * time. Failures are 401 `user_jwt_invalid` with Appwrite's wording. A valid JWT whose session was
  * deleted still passes here until it expires (at most 15 minutes); Appwrite would treat it as a guest.
  */
+/**
+ * Checks an HMAC-SHA256 signature in constant time. Default: Web Crypto (async, everywhere); the
+ * Node, Bun and Deno entries pass `node:crypto`'s synchronous one (`src/platform/node-crypto.ts`).
+ */
+export type HmacSha256Verifier = (
+  key: string,
+  data: string,
+  signature: Uint8Array,
+) => boolean | Promise<boolean>;
+
+const webCryptoVerify: HmacSha256Verifier = async (key, data, signature) =>
+  crypto.subtle.verify(
+    'HMAC',
+    await hmacKey(key),
+    signature as Uint8Array<ArrayBuffer>,
+    encoder.encode(data),
+  );
+
 export const verifyAppwriteJwt = async (
   jwt: string,
   key: string,
   nowSeconds = Math.floor(Date.now() / 1000),
+  verifyHmac: HmacSha256Verifier = webCryptoVerify,
 ): Promise<AppwriteJwtClaims> => {
   const parts = jwt.split('.');
   if (parts.length !== 3) throw invalid('Incomplete segments');
   const [header = '', body = '', signature = ''] = parts;
   const alg = jsonSegment(header).alg;
   if (typeof alg !== 'string' || !ACCEPTED_ALGS.has(alg)) throw invalid('Unsupported algorithm');
-  const signed = await crypto.subtle.verify(
-    'HMAC',
-    await hmacKey(key),
-    base64UrlBytes(signature),
-    encoder.encode(`${header}.${body}`),
-  );
+  const signed = await verifyHmac(key, `${header}.${body}`, base64UrlBytes(signature));
   if (!signed) throw invalid('Signature failed');
   const { userId, sessionId, exp, nbf, iat } = jsonSegment(body);
   if (typeof exp !== 'number') throw invalid('No expiry');

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { type UserCredential, type UserServices, userServices } from '../appwrite/clients.ts';
-import { verifyAppwriteJwt } from '../appwrite/identity.ts';
+import { type HmacSha256Verifier, verifyAppwriteJwt } from '../appwrite/identity.ts';
 import type { Transport } from '../appwrite/transport.ts';
 import { appwriteId } from '../config.ts';
 import { errors } from '../errors.ts';
@@ -52,6 +52,8 @@ export interface AppwriteAuthOptions {
    * whose session was deleted keeps passing this check until it expires (≤ 15 minutes).
    */
   jwtKey?: string | undefined;
+  /** How JWT signatures are checked with `jwtKey`. Default Web Crypto; see {@link HmacSha256Verifier}. */
+  verifyHmacSha256?: HmacSha256Verifier | undefined;
 }
 
 /**
@@ -135,7 +137,8 @@ export const appwriteAuth = (options: AppwriteAuthOptions) => {
     if (!credential && required) throw errors.unauthorized();
     const userId =
       credential?.kind === 'jwt' && options.jwtKey
-        ? (await verifyAppwriteJwt(credential.jwt, options.jwtKey)).userId
+        ? (await verifyAppwriteJwt(credential.jwt, options.jwtKey, undefined, options.verifyHmacSha256))
+            .userId
         : undefined;
     c.set('auth', new RequestAuth(credential, userId));
     c.set('appwrite', userServices(settings, credential));

@@ -23,12 +23,19 @@ export interface CredentialPool {
   states: string[];
 }
 
-/** Replaces `«session:N»`, `«guest:N»`, `«jwt:N»` and `«state:N»` with real values from the pool. */
+/**
+ * Replaces `«session:N»`, `«guest:N»`, `«jwt:N»` and `«state:N»` with real values from the pool;
+ * `«jwt:N-K»` is that JWT with its last K characters cut (a signature of a bad length or bytes).
+ */
 export const resolve = (value: string, pool: CredentialPool): string =>
-  value.replace(/«(session|guest|jwt|state):(\d+)»/g, (_, kind: string, index: string) => {
-    const list = pool[`${kind}s` as keyof CredentialPool];
-    return list.length ? (list[Number(index) % list.length] ?? '') : `missing-${kind}`;
-  });
+  value.replace(
+    /«(session|guest|jwt|state):(\d+)(?:-(\d+))?»/g,
+    (_, kind: string, index: string, cut?: string) => {
+      const list = pool[`${kind}s` as keyof CredentialPool];
+      const found = list.length ? (list[Number(index) % list.length] ?? '') : `missing-${kind}`;
+      return cut ? found.slice(0, -Number(cut)) : found;
+    },
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -366,6 +373,7 @@ const authorizationHeader = weighted<string>(
   [4, fc.nat().map((n) => `Bearer «jwt:${n}»`)],
   [1, fc.nat().map((n) => `bearer   «jwt:${n}»  `)],
   [1, fc.nat().map((n) => `Bearer «jwt:${n}», Bearer «jwt:${n + 1}»`)],
+  [1, fc.tuple(fc.nat(), fc.integer({ min: 1, max: 5 })).map(([n, cut]) => `Bearer «jwt:${n}-${cut}»`)],
   [
     2,
     fc

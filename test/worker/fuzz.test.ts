@@ -8,6 +8,7 @@ import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { createApp } from '../../src/app.ts';
 import type { Transport } from '../../src/appwrite/transport.ts';
 import { parseConfig } from '../../src/config.ts';
+import { nodeCryptoOptions } from '../../src/platform/node-crypto.ts';
 import { poolTransport } from '../../src/platform/undici-pool.ts';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
 import {
@@ -31,6 +32,8 @@ import {
 /** Override with FUZZ_SEED to explore further; a failure prints the seed and path to replay it. */
 const SEED = Number(process.env.FUZZ_SEED ?? 0x6_0003);
 const MIN_REQUESTS = 10_000;
+// The emulator signs JWTs with it, so the app that verifies them locally accepts the real ones.
+const JWT_KEY = 'fuzz-jwt-key-0123456789abcdef';
 const RUNS = { unlimited: 12_000, limited: 3_000, rawHeaders: 1_000 };
 
 let sent = 0;
@@ -42,7 +45,7 @@ const credentials: CredentialPool = { sessions: [], guests: [], jwts: [], states
 
 beforeAll(async () => {
   // Appwrite's own limits off: the worker's limiter is what the second property exercises.
-  emulator = await startEmulator({ rateLimits: false });
+  emulator = await startEmulator({ rateLimits: false, jwtKey: JWT_KEY });
   pool = poolTransport({ connections: 8 });
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -153,11 +156,20 @@ describe('generated requests', () => {
     logs.length = 0;
   });
 
-  it(`never answers 5xx, a stack trace, an injected header or a foreign redirect (${RUNS.unlimited} runs, limits off, half with LOG_LEVEL=debug)`, {
+  it(`never answers 5xx, a stack trace, an injected header or a foreign redirect (${RUNS.unlimited} runs, limits off, half with LOG_LEVEL=debug, local JWT checks and the identity cache)`, {
     timeout: 120_000,
   }, async () => {
     const quiet = appWith({ RATE_LIMIT_STORE: 'off', LOG_LEVEL: 'error' });
-    const verbose = appWith({ RATE_LIMIT_STORE: 'off', LOG_LEVEL: 'debug' });
+    // The other half also verifies Bearer JWTs locally, with node:crypto (as `npm start` does).
+    const verbose = appWith(
+      {
+        RATE_LIMIT_STORE: 'off',
+        LOG_LEVEL: 'debug',
+        APPWRITE_JWT_KEY: JWT_KEY,
+        IDENTITY_CACHE_TTL_SECONDS: '5',
+      },
+      nodeCryptoOptions,
+    );
     await refill(quiet);
     const statuses = new Map<number, number>();
     let run = 0;

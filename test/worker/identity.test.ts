@@ -8,15 +8,23 @@ import { createApp } from '../../src/app.ts';
 import { IdentityCache, verifyAppwriteJwt } from '../../src/appwrite/identity.ts';
 import { parseConfig } from '../../src/config.ts';
 import { type AppwriteAuthEnv, appwriteAuth, getAuth } from '../../src/middleware/appwrite-auth.ts';
+import { nodeCryptoOptions } from '../../src/platform/node-crypto.ts';
 import { API_KEY, upstreamCalls as emulatorRequests, PROJECT } from '../support/demo.ts';
 
 const KEY = 'test-jwt-key-0123456789abcdef';
 const inSeconds = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
 
-describe('verifyAppwriteJwt', () => {
+// The same checks with both signature verifiers: Web Crypto (the default, Workers) and node:crypto
+// (what the Node, Bun and Deno entries pass).
+describe.each([
+  ['Web Crypto', undefined],
+  ['node:crypto', nodeCryptoOptions.verifyHmacSha256],
+])('verifyAppwriteJwt (%s)', (_verifier, verifyHmac) => {
+  const verify = (jwt: string, key: string) => verifyAppwriteJwt(jwt, key, undefined, verifyHmac);
+
   it('returns the claims of a JWT signed with the key', async () => {
     const jwt = await sign({ userId: 'user-a', sessionId: 's1', exp: inSeconds(900) }, KEY, 'HS256');
-    expect(await verifyAppwriteJwt(jwt, KEY)).toEqual({
+    expect(await verify(jwt, KEY)).toEqual({
       userId: 'user-a',
       sessionId: 's1',
       exp: expect.any(Number),
@@ -41,6 +49,38 @@ describe('verifyAppwriteJwt', () => {
     ],
     ['one without exp', async () => sign({ userId: 'user-a', sessionId: 's1' }, KEY, 'HS256'), 'No expiry'],
     ['garbage', async () => 'a.b.c', 'Malformed token'],
+    [
+      'a signature cut short',
+      async () => (await sign({ userId: 'user-a', exp: inSeconds(900) }, KEY, 'HS256')).slice(0, -1),
+      'Signature failed',
+    ],
+    // 41 base64url characters decode to no whole byte count: atob throws, which was once a 500.
+    [
+      'a signature of an impossible length',
+      async () => (await sign({ userId: 'user-a', exp: inSeconds(900) }, KEY, 'HS256')).slice(0, -2),
+      'Malformed token',
+    ],
+    [
+      'a header of an impossible length',
+      async () => {
+        const [header = '', payload, signature] = (
+          await sign({ userId: 'user-a', exp: inSeconds(900) }, KEY, 'HS256')
+        ).split('.');
+        return `${header}${'A'.repeat((((1 - header.length) % 4) + 4) % 4)}.${payload}.${signature}`;
+      },
+      'Malformed token',
+    ],
+    [
+      'another payload under a valid signature',
+      async () => {
+        const [header, , signature] = (
+          await sign({ userId: 'user-a', exp: inSeconds(900) }, KEY, 'HS256')
+        ).split('.');
+        const forged = btoa(`{"userId":"user-b","exp":${inSeconds(900)}}`).replace(/=+$/, '');
+        return `${header}.${forged}.${signature}`;
+      },
+      'Signature failed',
+    ],
     ['two segments', async () => 'a.b', 'Incomplete segments'],
     [
       'alg none',
@@ -55,7 +95,7 @@ describe('verifyAppwriteJwt', () => {
       'Not yet valid',
     ],
   ])('refuses %s with 401 user_jwt_invalid', async (_name, make, reason) => {
-    const error = await verifyAppwriteJwt(await make(), KEY).catch((e: unknown) => e);
+    const error = await verify(await make(), KEY).catch((e: unknown) => e);
     expect(error).toMatchObject({
       status: 401,
       type: 'user_jwt_invalid',
