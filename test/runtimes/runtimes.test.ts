@@ -1,6 +1,9 @@
 // The black-box scenario against the real server on each runtime, started with its npm script,
 // talking HTTPS to the emulator (signed by the run's test CA, trusted the way each runtime expects).
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { ROOMY_RATE_LIMITS } from '../support/demo.ts';
@@ -17,25 +20,38 @@ const RUNTIMES = [
 describe.each(RUNTIMES)('the worker on $name', { timeout: 60_000 }, ({ script, trust, graceMs }) => {
   let emulator: RunningEmulator;
   let server: SpawnedServer;
+  let state: string | undefined;
 
   beforeAll(async () => {
     emulator = await startEmulator({ https: { ca: inject('testCa') } });
     const caFile = process.env.NODE_EXTRA_CA_CERTS ?? '';
-    server = await startScript(script, {
-      APPWRITE_ENDPOINT: emulator.endpoint,
-      APPWRITE_PROJECT_ID: 'demo',
-      APPWRITE_API_KEY: 'demo-api-key',
-      OAUTH_PROVIDERS: 'github',
-      [trust]: caFile,
-      ...ROOMY_RATE_LIMITS,
-      // The scenario signs in one guest from 127.0.0.1; the limit test below uses other addresses.
-      RATE_LIMIT_GUEST: '2/3600',
-    });
+    // wrangler dev keeps Durable Object storage (the rate-limit counters) in .wrangler/state across
+    // runs: a run within the same hour would start with the last one's counts. A fresh directory.
+    const extraArgs =
+      script === 'dev:worker'
+        ? ['--persist-to', await mkdtemp(join(tmpdir(), 'hono-appwrite-wrangler-'))]
+        : [];
+    server = await startScript(
+      script,
+      {
+        APPWRITE_ENDPOINT: emulator.endpoint,
+        APPWRITE_PROJECT_ID: 'demo',
+        APPWRITE_API_KEY: 'demo-api-key',
+        OAUTH_PROVIDERS: 'github',
+        [trust]: caFile,
+        ...ROOMY_RATE_LIMITS,
+        // The scenario signs in one guest from 127.0.0.1; the limit test below uses other addresses.
+        RATE_LIMIT_GUEST: '2/3600',
+      },
+      45_000,
+      extraArgs,
+    );
   }, 60_000);
 
   afterAll(async () => {
     await server?.stop();
     await emulator?.stop();
+    if (state) await rm(state, { recursive: true, force: true });
   });
 
   const target = (): Target => ({

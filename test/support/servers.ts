@@ -85,5 +85,15 @@ export const startProcess = async (spec: ProcessSpec): Promise<SpawnedServer> =>
 };
 
 /** Runs `npm run <script>` in its own process group and waits until `GET /health` answers 200. */
-export const startScript = (script: string, env: Record<string, string>, timeoutMs = 45_000) =>
-  startProcess({ command: 'npm', args: ['run', '--silent', script], env, timeoutMs });
+export const startScript = (
+  script: string,
+  env: Record<string, string>,
+  timeoutMs = 45_000,
+  extraArgs: string[] = [],
+) =>
+  startProcess({
+    command: 'npm',
+    args: ['run', '--silent', script, ...(extraArgs.length ? ['--', ...extraArgs] : [])],
+    env,
+    timeoutMs,
+  });
