@@ -35,9 +35,14 @@ const hmacKey = (key: string): Promise<CryptoKey> => {
   return imported;
 };
 
+// Node, Bun and Deno's `Buffer` decodes base64url natively; `atob` is several times slower on Node.
+const NativeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64url'): Uint8Array } })
+  .Buffer;
+
 const base64UrlBytes = (segment: string): Uint8Array<ArrayBuffer> => {
-  if (!/^[A-Za-z0-9_-]*$/.test(segment) || segment.length % 4 === 1) throw invalid('Malformed token');
   // A length of 4n+1 is the one atob refuses (it throws a DOMException, which would be a 500).
+  if (!/^[A-Za-z0-9_-]*$/.test(segment) || segment.length % 4 === 1) throw invalid('Malformed token');
+  if (NativeBuffer) return NativeBuffer.from(segment, 'base64url') as Uint8Array<ArrayBuffer>;
   const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

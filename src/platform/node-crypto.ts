@@ -10,13 +10,24 @@ const sha256Hex: (text: string) => string =
     ? (text) => nodeCrypto.hash('sha256', text, 'hex')
     : (text) => nodeCrypto.createHash('sha256').update(text).digest('hex');
 
+// The HMAC key as a KeyObject, made once per key string (a string key is re-imported per call).
+const keyObjects = new Map<string, nodeCrypto.KeyObject>();
+const keyObject = (key: string): nodeCrypto.KeyObject => {
+  let object = keyObjects.get(key);
+  if (!object) {
+    object = nodeCrypto.createSecretKey(Buffer.from(key, 'utf8'));
+    keyObjects.set(key, object);
+  }
+  return object;
+};
+
 /** `createApp` options: cache keys and JWT signatures checked synchronously. */
 export const nodeCryptoOptions = {
   /** Hex SHA-256 of a credential (cache keys). */
   hashSecret: sha256Hex,
   /** Whether `signature` is the HMAC-SHA256 of `data` under `key`, compared in constant time. */
   verifyHmacSha256: (key: string, data: string, signature: Uint8Array): boolean => {
-    const expected = nodeCrypto.createHmac('sha256', key).update(data).digest();
+    const expected = nodeCrypto.createHmac('sha256', keyObject(key)).update(data).digest();
     return signature.length === expected.length && nodeCrypto.timingSafeEqual(expected, signature);
   },
 };
