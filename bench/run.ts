@@ -25,7 +25,7 @@ import { freePort, type SpawnedServer, startProcess } from '../test/support/serv
 import { rssGrowth, sampleRss } from './rss.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 3000);
 const SOAK = Number(process.env.BENCH_SOAK ?? 1_000_000);
