@@ -148,6 +148,31 @@ describe('poolTransport under node-appwrite', () => {
       }
     });
 
+    it('sends the path and query; a fragment or credentials in the URL never reach the wire', async () => {
+      const seen: string[] = [];
+      const server = createServer((request, response) => {
+        seen.push(request.url ?? '');
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const local = poolTransport({ connections: 1 });
+      const { port } = server.address() as AddressInfo;
+      try {
+        for (const url of [
+          `http://127.0.0.1:${port}/v1/account?queries%5B%5D=x`,
+          `http://127.0.0.1:${port}/v1/account#fragment`,
+          `http://user:pw@127.0.0.1:${port}/v1/account?a=1`,
+        ]) {
+          await (await local(url, { method: 'GET', headers: {} })).text();
+        }
+        expect(seen).toEqual(['/v1/account?queries%5B%5D=x', '/v1/account', '/v1/account?a=1']);
+      } finally {
+        await local.close();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
     it('gives arrayBuffer() a copy of exactly the body, however many chunks it came in', async () => {
       const server = await rawServer((response) => {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
