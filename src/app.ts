@@ -31,7 +31,8 @@ export interface CreateAppOptions {
   transport?: Transport;
   /**
    * Hashes credentials into cache keys. Default Web Crypto SHA-256, which works everywhere but is
-   * asynchronous and, on Node, costs ~12 % of a cached `/me`; Node passes `node:crypto`'s sync hash.
+   * asynchronous and, on Node, costs ~12 % of a cached `/me`; the Node, Bun and Deno entries pass
+   * `node:crypto`'s synchronous one (`src/platform/node-crypto.ts`).
    */
   hashSecret?: (secret: string) => string | Promise<string>;
   /**

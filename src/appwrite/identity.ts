@@ -60,12 +60,6 @@ const jsonSegment = (segment: string): Record<string, unknown> => {
 };
 
 /**
- * Verifies an Appwrite JWT as Appwrite does: HS256 with the server's key (`_APP_OPENSSL_KEY_V1`),
- * `exp` with no leeway, `nbf` and `iat` if present. Web Crypto compares the signature in constant
- * time. Failures are 401 `user_jwt_invalid` with Appwrite's wording. A valid JWT whose session was
- * deleted still passes here until it expires (at most 15 minutes); Appwrite would treat it as a guest.
- */
-/**
  * Checks an HMAC-SHA256 signature in constant time. Default: Web Crypto (async, everywhere); the
  * Node, Bun and Deno entries pass `node:crypto`'s synchronous one (`src/platform/node-crypto.ts`).
  */
@@ -83,6 +77,12 @@ const webCryptoVerify: HmacSha256Verifier = async (key, data, signature) =>
     encoder.encode(data),
   );
 
+/**
+ * Verifies an Appwrite JWT as Appwrite does: HS256 with the server's key (`_APP_OPENSSL_KEY_V1`),
+ * `exp` with no leeway, `nbf` and `iat` if present. `verifyHmac` (Web Crypto by default) compares
+ * the signature in constant time. Failures are 401 `user_jwt_invalid` with Appwrite's wording. A valid JWT whose session was
+ * deleted still passes here until it expires (at most 15 minutes); Appwrite would treat it as a guest.
+ */
 export const verifyAppwriteJwt = async (
   jwt: string,
   key: string,
