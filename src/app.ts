@@ -231,7 +231,14 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
   app.notFound((c) =>
     c.json({ message: 'Route not found.', code: 404, type: 'general_route_not_found' }, 404),
   );
+  // The headers go on here too: an error Hono raises outside the middleware chain (e.g. a route
+  // that returns nothing) reaches onError without passing the first middleware's `addApiHeaders`.
   app.onError((error, c) => {
+    const answer = errorAnswer(error, c);
+    addApiHeaders(answer);
+    return answer;
+  });
+  const errorAnswer = (error: Error, c: Context<AppEnv>): Response => {
     if (error instanceof AppwriteHttpError) {
       if (error instanceof RateLimitError) c.header('Retry-After', String(error.retryAfterSeconds));
       if (error.status >= 500) {
@@ -250,7 +257,7 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
     // Name only: messages of unexpected errors can carry request data.
     console.error(`${c.req.method} ${new URL(c.req.url).pathname} failed: ${error.name}`);
     return c.json({ message: 'Server Error', code: 500, type: 'general_unknown' }, 500);
-  });
+  };
   // Hono's router keys plain objects by method: a method named `toString`, `constructor` or
   // `__proto__` throws inside it (or pollutes Object.prototype) before any handler or onError runs.
   // Such a method matches no route, so it gets the 404 an unknown method gets.

@@ -70,6 +70,25 @@ describe('parseJson (JSON.parse unless a long number literal may be present)', (
     expect(differences).toEqual([]);
   });
 
+  it.each([['1e400'], ['-1E+999'], ['12345e308']])(
+    'takes the exact path for %s, which overflows: json-bigint refuses it, as before',
+    (literal) => {
+      const text = `{"n":${literal}}`;
+      expect(mayHaveLongNumber(text)).toBe(true);
+      expect(() => parseJson(text)).toThrow();
+    },
+  );
+
+  it('gives objects the usual prototype on both paths (json-bigint makes them without one)', () => {
+    for (const text of ['{"a":{"b":[{"c":1}]}}', '{"a":{"b":[{"c":9007199254740993}]}}']) {
+      const value = parseJson(text) as { a: { b: [{ c: unknown }] } };
+      expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(value.a)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(value.a.b[0])).toBe(Object.prototype);
+      expect(String(value.a)).toBe('[object Object]');
+    }
+  });
+
   it('keeps big integers exact: int64 beyond 2^53 becomes a BigInt, as in node-appwrite', () => {
     expect(parseJson('{"n":9007199254740993,"m":12}')).toEqual({ n: 9007199254740993n, m: 12 });
   });

@@ -50,7 +50,14 @@ const MAX_INT64 = 2n ** 63n - 1n;
 type BigNumberLike = { _isBigNumber: true; isInteger(): boolean; toFixed(): string; toNumber(): number };
 const reviver = (_key: string, value: unknown): unknown => {
   const big = value as BigNumberLike | null;
-  if (big === null || typeof big !== 'object' || big._isBigNumber !== true) return value;
+  if (big === null || typeof big !== 'object') return value;
+  if (big._isBigNumber !== true) {
+    // json-bigint builds objects without a prototype; give them the one JSON.parse gives, so that
+    // an answer's objects are the same whichever path parsed it (and the same as on Workers).
+    if (!Array.isArray(value) && Object.getPrototypeOf(value) === null)
+      Object.setPrototypeOf(value, Object.prototype);
+    return value;
+  }
   if (!big.isInteger()) return big.toNumber();
   const text = big.toFixed();
   const integer = BigInt(text);
@@ -58,37 +65,58 @@ const reviver = (_key: string, value: unknown): unknown => {
   if (integer >= -MAX_INT64 - 1n && integer <= MAX_INT64) return integer;
   return big.toNumber();
 };
-/** node-appwrite's JSON: parse and stringify with its big-integer rules (also the test reference). */
+/**
+ * node-appwrite's JSON: json-bigint with its big-integer rules (also the test reference); objects
+ * get `Object.prototype`, see {@link parseJson}.
+ */
 export const appwriteJson = {
   parse: (text: string): unknown => parser.parse(text, reviver),
   stringify: (value: unknown): string => serializer.stringify(value),
 };
 
-// json-bigint only treats number literals longer than 15 characters specially (the reviver above
-// decides what they become); every shorter literal is `+literal`, as JSON.parse reads it. A literal
-// is a run of `[-+.0-9eE]`, so a text without 16 of those in a row has no long literal, and the
-// platform's JSON.parse (several times faster than json-bigint's parser in JavaScript) gives the
-// same values. The run may also be inside a string (a phone number, a date): that only takes the
-// exact path. A loop, not `/[-+.\deE]{16}/`: V8 runs that regex at every offset (5× slower here).
+// json-bigint treats number literals longer than 15 characters specially (the reviver above
+// decides what they become); every shorter literal is `+literal`, as JSON.parse reads it, unless
+// that overflows to ±Infinity, which json-bigint refuses ("Bad number") and JSON.parse accepts. A
+// literal is a run of `[-+.0-9eE]`, so a text without 16 of those in a row has no long literal,
+// and a short one can only overflow with an exponent of 3 digits or more (15 characters with a
+// 2-digit exponent stay below 1e111). Texts with neither go to the platform's JSON.parse (several
+// times faster than json-bigint's parser in JavaScript) and give the same values. A run inside a
+// string (a phone number, a date) only takes the exact path. A loop, not a regex: V8 tries
+// `/[-+.\deE]{16}/` at every offset (5× slower here).
+const DIGIT = 1;
+const EXPONENT = 2;
+const OTHER_IN_NUMBER = 3;
 const IN_NUMBER = new Uint8Array(128);
-for (const char of '-+.0123456789eE') IN_NUMBER[char.charCodeAt(0)] = 1;
-/** True when `text` has 16 characters in a row that can form a JSON number literal. */
+for (const char of '0123456789') IN_NUMBER[char.charCodeAt(0)] = DIGIT;
+for (const char of 'eE') IN_NUMBER[char.charCodeAt(0)] = EXPONENT;
+for (const char of '-+.') IN_NUMBER[char.charCodeAt(0)] = OTHER_IN_NUMBER;
+/**
+ * True when `text` has 16 characters in a row that can form a JSON number literal, or such a run
+ * with an `e`/`E` followed by 3 digits: the texts json-bigint may read differently from JSON.parse.
+ */
 export const mayHaveLongNumber = (text: string): boolean => {
   let run = 0;
+  let exponentDigits = -1; // digits since the run's last e/E; -1 before any
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 128 && IN_NUMBER[code] === 1) {
-      if (++run === 16) return true;
-    } else run = 0;
+    const kind = code < 128 ? (IN_NUMBER[code] as number) : 0;
+    if (kind === 0) {
+      run = 0;
+      exponentDigits = -1;
+      continue;
+    }
+    if (++run === 16) return true;
+    if (kind === EXPONENT) exponentDigits = 0;
+    else if (kind === DIGIT && exponentDigits >= 0 && ++exponentDigits === 3) return true;
   }
   return false;
 };
 
 /**
- * {@link appwriteJson}'s `parse`, with the platform's JSON.parse when the text has no long number
- * literal. One difference there: json-bigint refuses keys containing `__proto__` or `constructor`,
- * which JSON.parse keeps as plain own properties (as json-native does on Workers); no prototype
- * changes either way.
+ * {@link appwriteJson}'s `parse`, with the platform's JSON.parse when {@link mayHaveLongNumber} is
+ * false. Two differences from node-appwrite, on both paths alike: objects have `Object.prototype`
+ * (json-bigint's have none), and where JSON.parse is used, keys containing `__proto__` or
+ * `constructor` (which json-bigint refuses) are kept as plain own properties, as on Workers.
  */
 export const parseJson = (text: string): unknown =>
   mayHaveLongNumber(text) ? appwriteJson.parse(text) : JSON.parse(text);

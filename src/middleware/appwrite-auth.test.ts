@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Hono } from 'hono';
 import type { Client } from 'node-appwrite';
 import { Account } from 'node-appwrite';
@@ -309,6 +310,8 @@ describe('appwriteAuth request variables', () => {
       c.json({
         serialised: JSON.stringify(getAuth(c)),
         varAuth: JSON.stringify(c.var.auth),
+        inspected: inspect(getAuth(c), { showHidden: true, depth: 5 }),
+        context: inspect(c.var, { showHidden: true, depth: 2 }),
         keys: Object.keys(getAuth(c)).sort(),
         frozen: Object.isFrozen(getAuth(c)),
         credential: credentialOf(c) ?? null,
@@ -316,6 +319,12 @@ describe('appwriteAuth request variables', () => {
     );
     const withJwt = await app.request(URL_, { headers: { Authorization: `Bearer ${JWT}` } });
     const jwtBody = (await withJwt.json()) as Record<string, unknown>;
+    // The credential lives in a private field: util.inspect (even showHidden) does not show it.
+    expect(jwtBody.inspected).toContain("kind: 'jwt'");
+    expect(jwtBody.inspected).not.toContain(JWT);
+    expect(jwtBody.context).not.toContain(JWT);
+    delete jwtBody.inspected;
+    delete jwtBody.context;
     expect(jwtBody).toStrictEqual({
       serialised: '{"kind":"jwt"}',
       varAuth: '{"kind":"jwt"}',
@@ -328,6 +337,8 @@ describe('appwriteAuth request variables', () => {
     const sessionBody = (await withSession.json()) as Record<string, unknown>;
     expect(sessionBody.serialised).toBe('{"kind":"session"}');
     expect(String(sessionBody.serialised)).not.toContain(SECRET);
+    expect(String(sessionBody.inspected)).not.toContain(SECRET);
+    expect(String(sessionBody.context)).not.toContain(SECRET);
     expect(sessionBody.credential).toStrictEqual({ kind: 'session', secret: SECRET });
 
     const asGuest = await app.request(URL_);

@@ -113,6 +113,9 @@ class PooledHandler implements Dispatcher.DispatchHandlers {
   }
 
   onHeaders(statusCode: number, headers: Buffer[]): boolean {
+    // undici hands over 1xx interim answers too (103 Early Hints from a proxy): the answer is the
+    // final one that follows, as for fetch and `Pool.request`.
+    if (statusCode < 200) return true;
     this.#response = new PooledResponse(statusCode, headers);
     this.#resolve(this.#response);
     return true;

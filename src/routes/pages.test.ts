@@ -206,6 +206,16 @@ describe('security headers', () => {
     expect(response.headers.get('vary')).toBe('Authorization, Cookie');
   });
 
+  it('gives the API set to a 500 that Hono raises outside the middleware (a route answering nothing)', async () => {
+    const app = appWith();
+    app.get('/answers-nothing', (() => undefined) as never);
+    const response = await get(app, '/answers-nothing');
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ message: 'Server Error', code: 500, type: 'general_unknown' });
+    expectSecurityHeaders(response, "default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+  });
+
   it('answers a method named after an Object.prototype member with the API set too', async () => {
     const response = await appWith().fetch(new Request(`${ORIGIN}/me`, { method: 'toString' }));
     expect(response.status).toBe(404);

@@ -173,6 +173,34 @@ describe('poolTransport under node-appwrite', () => {
       }
     });
 
+    it('skips 1xx interim answers (103 Early Hints from a proxy): the answer is the final one', async () => {
+      const server = await rawServer((response) => {
+        response.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+      try {
+        const response = await server.send({ timeoutMs: 2_000 });
+        expect(response.status).toBe(200);
+        expect(await response.text()).toBe('{"ok":true}');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('rejects text() with the deadline when the body stalls', async () => {
+      const server = await rawServer((response) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        response.write('{"partial":');
+      });
+      try {
+        const response = await server.send({ timeoutMs: 200 });
+        expect(response.status).toBe(200);
+        await expect(response.text()).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+      } finally {
+        await server.close();
+      }
+    });
+
     it('gives arrayBuffer() a copy of exactly the body, however many chunks it came in', async () => {
       const server = await rawServer((response) => {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
