@@ -1,16 +1,10 @@
 // Bun entry: `npm run start:bun`. Needs APPWRITE_* in the environment (e.g. `npm run emulator`).
 import { getConnInfo } from 'hono/bun';
-import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
-import { nodeCryptoOptions } from '../src/platform/node-crypto.ts';
-import { redisStoreFor } from '../src/platform/redis-store.ts';
+import { createServerApp } from '../src/platform/server-app.ts';
 
 const config = parseConfig(process.env);
-const rateLimitStore = await redisStoreFor(config);
-const app = createApp(config, {
-  // Synchronous SHA-256 and HMAC from node:crypto (Web Crypto's are asynchronous).
-  ...nodeCryptoOptions,
-  ...(rateLimitStore ? { rateLimitStore } : {}),
+const app = await createServerApp(config, {
   // The socket's peer address (Bun passes its server as the env), for per-IP limits.
   connInfo: (c) => getConnInfo(c).remote.address,
 });

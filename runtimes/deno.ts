@@ -1,10 +1,8 @@
 // Deno entry: `npm run start:deno`. Needs APPWRITE_* in the environment (e.g. `npm run emulator`).
 import process from 'node:process';
 import { getConnInfo } from 'hono/deno';
-import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
-import { nodeCryptoOptions } from '../src/platform/node-crypto.ts';
-import { redisStoreFor } from '../src/platform/redis-store.ts';
+import { createServerApp } from '../src/platform/server-app.ts';
 
 declare const Deno: {
   serve(
@@ -14,11 +12,7 @@ declare const Deno: {
 };
 
 const config = parseConfig(process.env);
-const rateLimitStore = await redisStoreFor(config);
-const app = createApp(config, {
-  // Synchronous SHA-256 and HMAC from node:crypto (Web Crypto's are asynchronous).
-  ...nodeCryptoOptions,
-  ...(rateLimitStore ? { rateLimitStore } : {}),
+const app = await createServerApp(config, {
   // The socket's peer address (Deno passes the connection info as the env), for per-IP limits.
   connInfo: (c) => getConnInfo(c).remote.address,
 });

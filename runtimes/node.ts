@@ -2,10 +2,8 @@
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { startEmulator } from '../emulator/index.ts';
-import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
-import { nodeCryptoOptions } from '../src/platform/node-crypto.ts';
-import { redisStoreFor } from '../src/platform/redis-store.ts';
+import { createServerApp } from '../src/platform/server-app.ts';
 import { poolTransport } from '../src/platform/undici-pool.ts';
 
 // On `localhost`, another site than the worker's 127.0.0.1, as Appwrite is in production.
@@ -21,7 +19,7 @@ const demo = {
 const config = parseConfig(
   emulator ? { ...demo, ...process.env, APPWRITE_ENDPOINT: emulator.endpoint } : process.env,
 );
-// node-appwrite over pooled keep-alive connections (undici Pool.request) instead of undici's fetch.
+// node-appwrite over pooled keep-alive connections (undici Pool.dispatch) instead of undici's fetch.
 const transport =
   config.APPWRITE_TRANSPORT === 'pool'
     ? poolTransport({
@@ -29,17 +27,14 @@ const transport =
         connectTimeoutMs: config.APPWRITE_TIMEOUT_MS,
       })
     : undefined;
-const rateLimitStore = await redisStoreFor(config);
+const app = await createServerApp(config, {
+  ...(transport ? { transport } : {}),
+  // The socket's peer address, for per-IP limits (unless CLIENT_IP_HEADER names a proxy's header).
+  connInfo: (c) => getConnInfo(c).remote.address,
+});
 serve(
   {
-    fetch: createApp(config, {
-      ...(transport ? { transport } : {}),
-      ...(rateLimitStore ? { rateLimitStore } : {}),
-      // The socket's peer address, for per-IP limits (unless CLIENT_IP_HEADER names a proxy's header).
-      connInfo: (c) => getConnInfo(c).remote.address,
-      // Synchronous SHA-256 and HMAC: Web Crypto's async ones are slow on Node.
-      ...nodeCryptoOptions,
-    }).fetch,
+    fetch: app.fetch,
     port: Number(process.env.PORT ?? 8787),
     hostname: '127.0.0.1',
   },
