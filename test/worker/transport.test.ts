@@ -114,15 +114,24 @@ describe('poolTransport under node-appwrite', () => {
   });
 
   describe('the answer, read without streams', () => {
-    /** A server whose handler writes the raw answer; the pool transport sends it one request. */
-    const rawServer = async (handle: (response: import('node:http').ServerResponse) => void) => {
-      const server = createServer((_request, response) => handle(response));
+    /** A server whose handler writes the raw answer; the pool transport sends it requests. */
+    const rawServer = async (
+      handle: (
+        response: import('node:http').ServerResponse,
+        request: import('node:http').IncomingMessage,
+      ) => void,
+    ) => {
+      const server = createServer((request, response) => handle(response, request));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const local = poolTransport({ connections: 1 });
       const { port } = server.address() as AddressInfo;
       return {
-        send: (init: { signal?: AbortSignal; timeoutMs?: number } = {}) =>
-          local(`http://127.0.0.1:${port}/v1/x?a=1`, { method: 'GET', headers: {}, ...init }),
+        port,
+        /** `GET <url>`, by default `/v1/x?a=1` on this server. */
+        send: (
+          init: { signal?: AbortSignal; timeoutMs?: number } = {},
+          url = `http://127.0.0.1:${port}/v1/x?a=1`,
+        ) => local(url, { method: 'GET', headers: {}, ...init }),
         close: async () => {
           await local.close();
           server.closeAllConnections();
@@ -150,26 +159,21 @@ describe('poolTransport under node-appwrite', () => {
 
     it('sends the path and query; a fragment or credentials in the URL never reach the wire', async () => {
       const seen: string[] = [];
-      const server = createServer((request, response) => {
+      const server = await rawServer((response, request) => {
         seen.push(request.url ?? '');
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const local = poolTransport({ connections: 1 });
-      const { port } = server.address() as AddressInfo;
       try {
         for (const url of [
-          `http://127.0.0.1:${port}/v1/account?queries%5B%5D=x`,
-          `http://127.0.0.1:${port}/v1/account#fragment`,
-          `http://user:pw@127.0.0.1:${port}/v1/account?a=1`,
+          `http://127.0.0.1:${server.port}/v1/account?queries%5B%5D=x`,
+          `http://127.0.0.1:${server.port}/v1/account#fragment`,
+          `http://user:pw@127.0.0.1:${server.port}/v1/account?a=1`,
         ]) {
-          await (await local(url, { method: 'GET', headers: {} })).text();
+          await (await server.send({}, url)).text();
         }
         expect(seen).toEqual(['/v1/account?queries%5B%5D=x', '/v1/account', '/v1/account?a=1']);
       } finally {
-        await local.close();
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
+        await server.close();
       }
     });
 
