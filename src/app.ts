@@ -47,7 +47,7 @@ export interface CreateAppOptions {
   rateLimitStore?: RateLimitStore;
   /** The connection's peer address (hono's `getConnInfo` of the runtime), for per-IP limits. */
   connInfo?: (c: Context) => string | undefined;
-  /** The limiter's clock, in Unix milliseconds; default `Date.now` (tests move it). */
+  /** The clock of the limiter and the identity cache, in Unix milliseconds; default `Date.now` (tests move it). */
   now?: () => number;
 }
 
@@ -96,6 +96,16 @@ const logSafe = (value: unknown): string =>
   );
 
 /**
+ * A `Referer` as the debug log shows it: its origin only. Its path and query can hold what an
+ * identity provider or a page put there (codes, tokens, emails).
+ */
+const refererForLog = (referer: string): string => {
+  if (!URL.canParse(referer)) return '[unparsable]';
+  const { origin } = new URL(referer);
+  return origin === 'null' ? '[opaque]' : origin;
+};
+
+/**
  * One line per request: method, path (never the query: OAuth callbacks carry a secret in it),
  * status and time; with `debug`, the request headers (values of known safe ones only) and the names of the
  * cookies set. Values go through `JSON.stringify`, so no client input can forge a log line.
@@ -110,7 +120,8 @@ const requestLog =
     if (debug) {
       const headers: Record<string, string> = {};
       c.req.raw.headers.forEach((value, name) => {
-        headers[name] = LOGGED_HEADERS.has(name) ? value.slice(0, 512) : '[redacted]';
+        if (name === 'referer') headers[name] = refererForLog(value);
+        else headers[name] = LOGGED_HEADERS.has(name) ? value.slice(0, 512) : '[redacted]';
       });
       const cookies = c.res.headers.getSetCookie().map((cookie) => cookie.slice(0, cookie.indexOf('=')));
       line += ` headers=${logSafe(headers)} set-cookie=${logSafe(cookies)}`;
@@ -148,7 +159,10 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
   const secretHash = options.hashSecret ?? hashSecret;
   const identityCache =
     appConfig.IDENTITY_CACHE_TTL_SECONDS > 0
-      ? new IdentityCache({ ttlMs: appConfig.IDENTITY_CACHE_TTL_SECONDS * 1000 })
+      ? new IdentityCache({
+          ttlMs: appConfig.IDENTITY_CACHE_TTL_SECONDS * 1000,
+          now: options.now ?? Date.now,
+        })
       : undefined;
   const rateLimiter = rateLimiterOf(appConfig, options);
   // Every client built for this app (admin and per-user) goes through the chosen transport.
@@ -158,6 +172,7 @@ export const createApp = (appConfig: Config, options: CreateAppOptions = {}): Ho
       endpoint: config.APPWRITE_ENDPOINT,
       projectId: config.APPWRITE_PROJECT_ID,
       cookieName: config.SESSION_COOKIE_NAME,
+      cookieDomain: config.SESSION_COOKIE_DOMAIN,
       timeoutMs: config.APPWRITE_TIMEOUT_MS,
       transport: options.transport,
       jwtKey: config.APPWRITE_JWT_KEY,

@@ -206,6 +206,10 @@ describe('parseConfig', () => {
     ['LOGIN_PATH', '//evil.example', 'LOGIN_PATH'],
     ['LOGIN_PATH', 'https://evil.example/login', 'LOGIN_PATH'],
     ['LOGIN_PATH', '/login?x=1', 'LOGIN_PATH'],
+    ['LOGIN_PATH', '/..//evil.example', 'LOGIN_PATH'],
+    ['LOGIN_PATH', '/%2e%2e//evil.example', 'LOGIN_PATH'],
+    ['LOGIN_PATH', '/a/../login', 'LOGIN_PATH'],
+    ['LOGIN_PATH', '/./login', 'LOGIN_PATH'],
     ['APPWRITE_TIMEOUT_MS', '99', 'APPWRITE_TIMEOUT_MS'],
     ['APPWRITE_TIMEOUT_MS', '120001', 'APPWRITE_TIMEOUT_MS'],
     ['APPWRITE_TIMEOUT_MS', '1.5', 'APPWRITE_TIMEOUT_MS'],
@@ -217,6 +221,30 @@ describe('parseConfig', () => {
     expect(errorOf({ ...minimal, [key]: value })).toBe(
       `Invalid configuration: ${named} missing or malformed`,
     );
+  });
+
+  it('refuses a __Host- SESSION_COOKIE_NAME together with SESSION_COOKIE_DOMAIN', () => {
+    expect(
+      errorOf({
+        ...minimal,
+        SESSION_COOKIE_NAME: '__Host-a_session_demo',
+        SESSION_COOKIE_DOMAIN: 'example.com',
+      }),
+    ).toBe(
+      'Invalid configuration: SESSION_COOKIE_DOMAIN cannot be set with a __Host- SESSION_COOKIE_NAME (browsers refuse __Host- cookies with a Domain)',
+    );
+  });
+
+  it('accepts a __Host- SESSION_COOKIE_NAME on its own, and a __Secure- one with a domain', () => {
+    expect(
+      parseConfig({ ...minimal, SESSION_COOKIE_NAME: '__Host-a_session_demo' }).SESSION_COOKIE_NAME,
+    ).toBe('__Host-a_session_demo');
+    const secure = parseConfig({
+      ...minimal,
+      SESSION_COOKIE_NAME: '__Secure-s',
+      SESSION_COOKIE_DOMAIN: 'example.com',
+    });
+    expect(secure.SESSION_COOKIE_DOMAIN).toBe('example.com');
   });
 
   it.each([

@@ -117,7 +117,18 @@ export const configSchema = z.pipe(
       SESSION_COOKIE_NAME: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
       SESSION_COOKIE_DOMAIN: z.optional(z.string().check(z.regex(/^\.?[a-z0-9.-]{1,253}$/i))),
       SESSION_COOKIE_SAMESITE: z._default(z.enum(['Lax', 'Strict', 'None']), 'Lax'),
-      LOGIN_PATH: z._default(z.string().check(z.regex(/^\/(?!\/)[^\s?#\\]*$/)), '/login'),
+      // A path the URL parser leaves as it is: no dot segments that could turn it into `//host`.
+      LOGIN_PATH: z._default(
+        z.string().check(
+          z.regex(/^\/(?!\/)[^\s?#\\]*$/),
+          z.refine(
+            (value) =>
+              URL.canParse(value, 'http://h.invalid') &&
+              new URL(value, 'http://h.invalid').pathname === value,
+          ),
+        ),
+        '/login',
+      ),
       HOME_TABLE: z.optional(
         z.pipe(
           z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}\/[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/)),
@@ -202,6 +213,13 @@ export const parseConfig = (env: Record<string, unknown>): Config => {
   if (!result.success) {
     const keys = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))];
     throw new Error(`Invalid configuration: ${keys.join(', ')} missing or malformed`);
+  }
+  // Browsers refuse a `__Host-` cookie that names a domain: the session would be created upstream
+  // and then never stored, so refuse the pair here, before any sign-in.
+  if (result.data.SESSION_COOKIE_NAME.startsWith('__Host-') && result.data.SESSION_COOKIE_DOMAIN) {
+    throw new Error(
+      'Invalid configuration: SESSION_COOKIE_DOMAIN cannot be set with a __Host- SESSION_COOKIE_NAME (browsers refuse __Host- cookies with a Domain)',
+    );
   }
   return result.data;
 };

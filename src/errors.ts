@@ -45,6 +45,12 @@ export const errors = {
     ),
   malformedSession: () =>
     new AppwriteHttpError(401, 'user_session_invalid', 'The session cookie is malformed. Sign in again.'),
+  duplicatedSession: () =>
+    new AppwriteHttpError(
+      401,
+      'user_session_invalid',
+      'The session cookie was sent more than once, so neither is trusted. Sign in again.',
+    ),
   invalidArgument: (message: string) => new AppwriteHttpError(400, 'general_argument_invalid', message),
   /** 502: what came back is not the Appwrite answer expected. The raw body is never included. */
   invalidResponse: (

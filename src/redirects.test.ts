@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { safeRedirect, withQuery } from './redirects.ts';
+import { nextTargets } from '../test/support/next-targets.ts';
+import { landsOnTrustedOrigin, safeRedirect, withQuery } from './redirects.ts';
 
 const ORIGIN = 'https://app.test';
 const ALLOWED = ['https://front.test', 'http://localhost:5173'];
@@ -50,6 +52,19 @@ describe('safeRedirect', () => {
     ['a NUL', '/me\u0000'],
     ['a DEL', '/me\u007f'],
     ['more than 2048 characters', '/'.padEnd(2049, 'a')],
+    // Dot segments that normalise into a protocol-relative path: the returned value is judged.
+    ['dot-dot before a double slash', '/..//evil.example'],
+    ['dot before a double slash', '/.//evil.example'],
+    ['encoded dot before a double slash', '/%2e//evil.example'],
+    ['encoded dot-dot (upper case) before a double slash', '/%2E%2E//evil.example'],
+    ['mixed-case encoded dot-dot before a double slash', '/%2e%2E//evil.example'],
+    ['segment and dot-dot before a double slash', '/a/..//evil.example/x'],
+    ['dot-dot before a triple slash', '/..///evil.example'],
+    ['URL the parser refuses', 'http://[::1'],
+    ['blob: URL on an allowed origin', 'blob:https://front.test/0d5b4f4e-1111-2222-3333-444455556666'],
+    ['username only', 'https://user@front.test/'],
+    ['password only', 'https://:pw@front.test/'],
+    ['credentials on a same-origin path-looking URL', 'https://user@app.test/me'],
   ])('returns null for a %s', (_, next) => {
     expect(safeRedirect(next, ORIGIN, ALLOWED)).toBeNull();
   });
@@ -78,6 +93,44 @@ describe('safeRedirect', () => {
       expect(target?.startsWith('//'), next).toBe(false);
       expect(new URL(target ?? '', ORIGIN).origin, next).toBe(ORIGIN);
     }
+  });
+});
+
+describe('landsOnTrustedOrigin', () => {
+  it.each([
+    ['/', true],
+    ['/me?x=1', true],
+    ['https://front.test/x', true],
+    ['//evil.example', false],
+    ['/\\evil.example', false],
+    ['\\/evil.example', false],
+    ['https://evil.example/', false],
+    ['https://u@front.test/', false],
+    ['https://:p@front.test/', false],
+    ['javascript:alert(1)', false],
+    ['http://[::1', false],
+  ])('judges %s as %s', (location, expected) => {
+    expect(landsOnTrustedOrigin(location, ORIGIN, ALLOWED)).toBe(expected);
+  });
+});
+
+describe('safeRedirect over generated targets', () => {
+  it('returns only values a browser resolves to this origin or an allow-listed one (20,000 runs)', () => {
+    fc.assert(
+      fc.property(nextTargets, (next) => {
+        const target = safeRedirect(next, ORIGIN, ALLOWED);
+        if (target === null || target === '/') return;
+        expect(target.startsWith('//')).toBe(false);
+        expect(target.startsWith('/\\')).toBe(false);
+        const resolved = new URL(target, ORIGIN);
+        expect([ORIGIN, ...ALLOWED]).toContain(resolved.origin);
+        expect(resolved.username + resolved.password).toBe('');
+        // A browser resolves a path against the page it is on, not only against ORIGIN.
+        if (target.startsWith('/'))
+          expect(new URL(target, 'https://elsewhere.test/a/b').host).toBe('elsewhere.test');
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 

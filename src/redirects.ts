@@ -7,9 +7,28 @@ export const publicOrigin = (c: Context, config: Pick<Config, 'PUBLIC_ORIGIN'>):
   config.PUBLIC_ORIGIN ?? new URL(c.req.url).origin;
 
 /**
+ * True when a `Location` value lands, as a browser resolves it against `origin` (the WHATWG URL
+ * parser), on `origin` or an allow-listed origin. A path must start with exactly one `/`: `//host`
+ * and `/\\host` are other origins to a browser.
+ */
+export const landsOnTrustedOrigin = (
+  location: string,
+  origin: string,
+  allowedOrigins: readonly string[],
+): boolean => {
+  if (/^[/\\]{2}/.test(location) || !URL.canParse(location, origin)) return false;
+  const url = new URL(location, origin);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  if (url.username !== '' || url.password !== '') return false;
+  return url.origin === origin || allowedOrigins.includes(url.origin);
+};
+
+/**
  * Resolves a `next` redirect target: a same-origin path (returned as a path) or a URL on an
  * allow-listed origin (returned whole). `undefined`/empty means `fallback`. Anything else — other
- * origins, `//host`, backslashes, control characters, non-http schemes — is `null`.
+ * origins, `//host`, backslashes, control characters, non-http schemes — is `null`. The value
+ * returned is judged, not the one received: dot segments and percent-encoded dots can turn
+ * `/..//evil.example` into the path `//evil.example`, which is refused.
  */
 export const safeRedirect = (
   next: string | undefined,
@@ -21,19 +40,11 @@ export const safeRedirect = (
   // Browsers treat `\` as `/` and drop tabs/newlines inside URLs: `/\evil.example` is cross-origin.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (next.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(next)) return null;
-  let url: URL;
-  try {
-    url = new URL(next, origin);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username || url.password) return null;
-  if (next.startsWith('/') && !next.startsWith('//') && url.origin === origin) {
-    return `${url.pathname}${url.search}${url.hash}`;
-  }
-  if (url.origin === origin || allowedOrigins.includes(url.origin)) return url.href;
-  return null;
+  if (!URL.canParse(next, origin)) return null;
+  const url = new URL(next, origin);
+  const target =
+    next.startsWith('/') && url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : url.href;
+  return landsOnTrustedOrigin(target, origin, allowedOrigins) ? target : null;
 };
 
 /** {@link safeRedirect} that throws 400 `general_argument_invalid` for an unsafe target. */

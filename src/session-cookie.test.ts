@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { setCookie } from 'hono/cookie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   clearSessionCookie,
+  cookieCount,
   cookieMaxAge,
   MAX_COOKIE_AGE_SECONDS,
   oauthStateCookie,
@@ -40,6 +42,15 @@ describe('cookieMaxAge', () => {
   });
 });
 
+/** The `Set-Cookie` an app built by `handler` answers `GET /x` with. */
+const setCookieOf = async (handler: (app: Hono) => void): Promise<string | null> => {
+  const app = new Hono();
+  handler(app);
+  const response = await app.request('http://app.test/x');
+  expect(response.status).toBe(200);
+  return response.headers.get('Set-Cookie');
+};
+
 describe('session cookies through Hono', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -48,14 +59,6 @@ describe('session cookies through Hono', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
-
-  const setCookieOf = async (handler: (app: Hono) => void): Promise<string | null> => {
-    const app = new Hono();
-    handler(app);
-    const response = await app.request('http://app.test/x');
-    expect(response.status).toBe(200);
-    return response.headers.get('Set-Cookie');
-  };
 
   it('sets the session cookie HttpOnly, Secure, Path=/, SameSite=Lax with Max-Age and Expires', async () => {
     const header = await setCookieOf((app) =>
@@ -129,10 +132,46 @@ describe('session cookies through Hono', () => {
 });
 
 describe('oauthStateCookie', () => {
-  it('is named after the session cookie and scoped to /auth/oauth for 10 minutes', () => {
+  it('is a __Host- cookie named after the session cookie, Path=/, for 10 minutes', () => {
     expect(oauthStateCookie(lax)).toStrictEqual({
-      name: 'a_session_demo_oauth',
-      options: { path: '/auth/oauth', httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 600 },
+      name: '__Host-a_session_demo_oauth',
+      options: { path: '/', httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 600 },
     });
+  });
+
+  it.each([
+    ['__Host-a_session_demo', '__Host-a_session_demo_oauth'],
+    ['__Secure-sid', '__Host-sid_oauth'],
+  ])('does not stack prefixes: session cookie %s gives %s', (name, expected) => {
+    expect(oauthStateCookie({ SESSION_COOKIE_NAME: name }).name).toBe(expected);
+  });
+
+  it('is accepted by Hono (which refuses __Host- cookies without Path=/ or with a Domain)', async () => {
+    const header = await setCookieOf((app) =>
+      app.get('/x', (c) => {
+        const state = oauthStateCookie({ SESSION_COOKIE_NAME: '__Host-a_session_demo' });
+        setCookie(c, state.name, 'v', state.options);
+        return c.text('ok');
+      }),
+    );
+    expect(header).toBe('__Host-a_session_demo_oauth=v; Max-Age=600; Path=/; HttpOnly; Secure; SameSite=Lax');
+  });
+});
+
+describe('cookieCount', () => {
+  it.each([
+    [undefined, 0],
+    ['', 0],
+    ['theme=dark', 0],
+    ['a_session_demo=x', 1],
+    ['theme=dark; a_session_demo=x', 1],
+    ['a_session_demo=x; a_session_demo=y', 2],
+    ['a_session_demo=x;a_session_demo=y;a_session_demo=z', 3],
+    ['  a_session_demo =x; a_session_demo=y', 2],
+    ['a_session_demo_oauth=x; a_session_demo_email=y; xa_session_demo=z', 0],
+    ['a_session_demo; a_session_demo=', 1],
+    ['a_session_demo=a=b; a_session_demo==', 2],
+  ])('counts a_session_demo in %j as %i', (header, expected) => {
+    expect(cookieCount(header, 'a_session_demo')).toBe(expected);
   });
 });

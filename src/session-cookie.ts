@@ -41,11 +41,33 @@ export const clearSessionCookie = (c: Context, config: CookieConfig): void => {
   deleteCookie(c, config.SESSION_COOKIE_NAME, baseOptions(config));
 };
 
-/** The OAuth state cookie's name and attributes (Lax: it must survive the provider's redirects). */
-export const oauthStateCookie = (config: CookieConfig) => ({
-  name: `${config.SESSION_COOKIE_NAME}_oauth`,
+/**
+ * How many times the cookie `name` appears in a raw `Cookie` header. More than one means another
+ * site on the same registrable domain (or a path-scoped cookie) planted a second one: which of the
+ * two is the user's own cannot be told, so callers refuse both. Names are trimmed as Hono trims them.
+ */
+export const cookieCount = (header: string | undefined, name: string): number => {
+  if (!header) return 0;
+  let count = 0;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) count++;
+  }
+  return count;
+};
+
+/** The state cookie's name: `__Host-` (this host only, `Path=/`, Secure), whatever the session's is. */
+const stateCookieName = (sessionCookieName: string) =>
+  `__Host-${sessionCookieName.replace(/^__(?:Host|Secure)-/, '')}_oauth`;
+
+/**
+ * The OAuth state cookie's name and attributes. `__Host-` with `Path=/`: no other subdomain can set
+ * or shadow it, and nothing needs to share it. Lax: it must survive the provider's redirects.
+ */
+export const oauthStateCookie = (config: Pick<Config, 'SESSION_COOKIE_NAME'>) => ({
+  name: stateCookieName(config.SESSION_COOKIE_NAME),
   options: {
-    path: '/auth/oauth',
+    path: '/',
     httpOnly: true,
     secure: true,
     sameSite: 'Lax',

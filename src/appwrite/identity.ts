@@ -111,15 +111,22 @@ export const identityKeyOf = (credential: UserCredential): string =>
 
 /**
  * `account.get()` answers kept for a few seconds, keyed by a hash of the credential (never the
- * credential itself). Off unless `IDENTITY_CACHE_TTL_SECONDS` > 0; at most 60 s. A logout through
- * the worker purges its session's entries; a change made elsewhere (name, email, a session deleted
- * in another app) shows after at most the TTL.
+ * credential itself). Off unless `IDENTITY_CACHE_TTL_SECONDS` > 0; at most 60 s, and never past a
+ * JWT's own expiry. A logout through the worker revokes its session's entries — including answers
+ * still on their way from Appwrite, which {@link IdentityCache.ticket} tickets let `set` refuse. A
+ * change made elsewhere (name, email, a session deleted in another app) shows after at most the TTL.
  */
 export class IdentityCache {
   readonly #entries = new Map<string, { user: Models.User<Models.Preferences>; until: number }>();
+  /** Revoked keys, oldest first, with the sequence number of their revocation. */
+  readonly #revoked = new Map<string, number>();
   readonly #ttlMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
+  /** Counts revocations; a ticket is its value when a lookup started. */
+  #sequence = 0;
+  /** Tickets below this may predate a revocation no longer remembered: their answers are not kept. */
+  #floor = 0;
 
   constructor(options: { ttlMs: number; maxEntries?: number; now?: () => number }) {
     this.#ttlMs = Math.min(options.ttlMs, 60_000);
@@ -137,9 +144,26 @@ export class IdentityCache {
     return entry.user;
   }
 
-  set(key: string, user: Models.User<Models.Preferences>): void {
+  /** Taken before asking Appwrite, and given back to {@link set} with the answer. */
+  ticket(): number {
+    return this.#sequence;
+  }
+
+  /**
+   * Keeps `user` for `key` for the TTL, or until `expiresAt` (Unix ms) if sooner. Refused when `key`
+   * was revoked after `ticket` was taken: the answer may belong to a session that has ended since.
+   */
+  set(
+    key: string,
+    user: Models.User<Models.Preferences>,
+    ticket: number,
+    expiresAt = Number.POSITIVE_INFINITY,
+  ): void {
+    if (ticket < this.#floor || (this.#revoked.get(key) ?? -1) > ticket) return;
+    const until = Math.min(this.#now() + this.#ttlMs, expiresAt);
+    if (until <= this.#now()) return;
     this.#entries.delete(key);
-    this.#entries.set(key, { user, until: this.#now() + this.#ttlMs });
+    this.#entries.set(key, { user, until });
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
@@ -147,8 +171,19 @@ export class IdentityCache {
     }
   }
 
-  delete(key: string): void {
+  /** Forgets `key` and refuses answers for it from lookups that started before now. */
+  revoke(key: string): void {
     this.#entries.delete(key);
+    this.#sequence += 1;
+    this.#revoked.delete(key);
+    this.#revoked.set(key, this.#sequence);
+    while (this.#revoked.size > this.#maxEntries) {
+      const [oldest, revokedAt] = this.#revoked.entries().next().value ?? [];
+      if (oldest === undefined || revokedAt === undefined) break;
+      this.#revoked.delete(oldest);
+      // Its revocation is forgotten: refuse every answer whose lookup started before it.
+      this.#floor = revokedAt;
+    }
   }
 
   get size(): number {

@@ -159,6 +159,48 @@ describe('JwtCache', () => {
     expect(calls()).toBe(3);
   });
 
+  it('drops a mint in flight on delete(): its caller gets it, but it is never cached or handed out again', async () => {
+    const cache = new JwtCache({ now: () => START });
+    const held = deferred<CachedJwt>();
+    let calls = 0;
+    const heldMint = () => {
+      calls += 1;
+      return held.promise;
+    };
+    const inFlight = cache.get('k', heldMint);
+    expect(cache.delete('k')).toBeUndefined();
+    const minted = { jwt: 'of-a-dead-session', expire: new Date(START + LIFETIME_MS).toISOString() };
+    held.resolve(minted);
+    expect(await inFlight).toBe(minted);
+    expect(cache.size).toBe(0);
+
+    const fresh = { jwt: 'fresh', expire: new Date(START + LIFETIME_MS).toISOString() };
+    expect(await cache.get('k', async () => fresh)).toBe(fresh);
+    expect(calls).toBe(1);
+  });
+
+  it('after a delete() during a mint, a new mint for the key is not disturbed by the old one ending', async () => {
+    const cache = new JwtCache({ now: () => START });
+    const old = deferred<CachedJwt>();
+    const next = deferred<CachedJwt>();
+    const first = cache.get('k', () => old.promise);
+    cache.delete('k');
+    const second = cache.get('k', () => next.promise);
+    // A third get shares the second mint, even after the old one settles.
+    old.resolve({ jwt: 'old', expire: new Date(START + LIFETIME_MS).toISOString() });
+    await first;
+    let thirdMints = 0;
+    const third = cache.get('k', async () => {
+      thirdMints += 1;
+      return { jwt: 'third', expire: new Date(START + LIFETIME_MS).toISOString() };
+    });
+    next.resolve({ jwt: 'new', expire: new Date(START + LIFETIME_MS).toISOString() });
+    expect((await second).jwt).toBe('new');
+    expect((await third).jwt).toBe('new');
+    expect(thirdMints).toBe(0);
+    expect((await cache.get('k', async () => ({ jwt: 'x', expire: '' }))).jwt).toBe('new');
+  });
+
   it('evicts the oldest entries beyond maxEntries', async () => {
     const { cache, mint, calls } = setup({ maxEntries: 2 });
     await cache.get('a', mint);

@@ -47,26 +47,39 @@ export class JwtCache {
     if (cached && Date.parse(cached.expire) - this.#now() > JWT_MIN_REMAINING_MS) return cached;
     const pending = this.#inFlight.get(key);
     if (pending) return pending;
-    const minting = mint()
+    // Stored only while still the key's own mint: a `delete` (logout) during the mint drops it, so
+    // a JWT of a session ended meanwhile is never handed out again.
+    const isCurrent = () => this.#inFlight.get(key) === minting;
+    const minting: Promise<CachedJwt> = mint()
       .then((fresh) => {
-        this.#entries.delete(key);
-        this.#entries.set(key, fresh);
-        while (this.#entries.size > this.#maxEntries) {
-          const oldest = this.#entries.keys().next().value;
-          if (oldest === undefined) break;
-          this.#entries.delete(oldest);
-        }
+        if (isCurrent()) this.#store(key, fresh);
         return fresh;
       })
-      .finally(() => this.#inFlight.delete(key));
+      .finally(() => {
+        if (isCurrent()) this.#inFlight.delete(key);
+      });
     this.#inFlight.set(key, minting);
     return minting;
   }
 
-  /** Forgets the JWT of one session (on logout) and returns it, if one was cached. */
+  #store(key: string, fresh: CachedJwt): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, fresh);
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  /**
+   * Forgets the JWT of one session (on logout) and returns it, if one was cached. A mint in flight
+   * for the key is dropped: its callers still get its answer, but it is not cached.
+   */
   delete(key: string): CachedJwt | undefined {
     const cached = this.#entries.get(key);
     this.#entries.delete(key);
+    this.#inFlight.delete(key);
     return cached;
   }
 

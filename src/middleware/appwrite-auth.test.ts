@@ -224,6 +224,105 @@ describe('appwriteAuth credentials', () => {
   });
 });
 
+describe('a session cookie sent more than once (cookie tossing)', () => {
+  const OTHER = Buffer.from('{"id":"session-id-2","secret":"fedcba9876543210"}').toString('base64');
+
+  /** Like `setup`, but errors are answered through the context, which keeps the cookies it set. */
+  const throughContext = (options: Partial<AppwriteAuthOptions> = {}) => {
+    let hits = 0;
+    const app = new Hono<AppwriteAuthEnv>();
+    app.onError((err, c) =>
+      err instanceof AppwriteHttpError
+        ? c.json(err.toBody(), err.status)
+        : c.json({ type: 'unexpected' }, 500),
+    );
+    app.use(appwriteAuth({ endpoint: ENDPOINT, projectId: 'demo', ...options }));
+    app.get('/x', (c) => {
+      hits += 1;
+      return c.json({ kind: getAuth(c).kind });
+    });
+    return { app, hits: () => hits };
+  };
+
+  it.each([
+    ['two valid ones', `a_session_demo=${OTHER}; a_session_demo=${SECRET}`],
+    ['the same one twice', `a_session_demo=${SECRET}; a_session_demo=${SECRET}`],
+    ['two among others', `theme=dark; a_session_demo=${SECRET}; x=1; a_session_demo=${OTHER}`],
+    ['a valid one and a malformed one', `a_session_demo=${SECRET}; a_session_demo=abc`],
+    ['one with blanks around its name', `a_session_demo=${SECRET};  a_session_demo =${OTHER}`],
+  ])(
+    'answers 401 user_session_invalid to %s, never as either user, and clears the cookie',
+    async (_, cookie) => {
+      for (const required of [true, false]) {
+        const { app, hits } = throughContext({ required });
+        const response = await app.request(URL_, { headers: { Cookie: cookie } });
+        expect(response.status).toBe(401);
+        expect(await response.json()).toStrictEqual({
+          message: 'The session cookie was sent more than once, so neither is trusted. Sign in again.',
+          code: 401,
+          type: 'user_session_invalid',
+        });
+        expect(response.headers.getSetCookie()).toStrictEqual([
+          'a_session_demo=; Max-Age=0; Path=/; HttpOnly; Secure',
+        ]);
+        expect(hits()).toBe(0);
+      }
+    },
+  );
+
+  it('clears a refused cookie on the domain it was set with', async () => {
+    const { app } = throughContext({ cookieDomain: '.example.com' });
+    const response = await app.request(URL_, { headers: { Cookie: `a_session_demo=x; a_session_demo=y` } });
+    expect(response.headers.getSetCookie()).toStrictEqual([
+      'a_session_demo=; Max-Age=0; Domain=.example.com; Path=/; HttpOnly; Secure',
+    ]);
+  });
+
+  it('clears a malformed cookie too, but sets nothing for a valid one', async () => {
+    const { app } = throughContext();
+    const malformed = await app.request(URL_, { headers: { Cookie: 'a_session_demo=abc' } });
+    expect(malformed.status).toBe(401);
+    expect(malformed.headers.getSetCookie()).toStrictEqual([
+      'a_session_demo=; Max-Age=0; Path=/; HttpOnly; Secure',
+    ]);
+    const valid = await app.request(URL_, { headers: { Cookie: `a_session_demo=${SECRET}` } });
+    expect(valid.status).toBe(200);
+    expect(valid.headers.getSetCookie()).toStrictEqual([]);
+  });
+
+  it('refuses a malformed session cookie that is not alone in the header', async () => {
+    const { app, hits } = throughContext({ required: false });
+    const response = await app.request(URL_, {
+      headers: { Cookie: `theme=dark; a_session_demo=abcdefghij\\klmnopqrstuv; lang=en` },
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { type: string }).type).toBe('user_session_invalid');
+    expect(hits()).toBe(0);
+  });
+
+  it('uses a Bearer JWT and ignores the cookies (a header is not ambient; no cookie is cleared)', async () => {
+    const { app } = throughContext();
+    const response = await app.request(URL_, {
+      headers: {
+        Authorization: `Bearer ${JWT}`,
+        Cookie: `a_session_demo=${SECRET}; a_session_demo=${OTHER}`,
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toStrictEqual({ kind: 'jwt' });
+    expect(response.headers.getSetCookie()).toStrictEqual([]);
+  });
+
+  it('counts only the exact name: a_session_demo_oauth and a_session_demo_email are other cookies', async () => {
+    const { app } = throughContext();
+    const response = await app.request(URL_, {
+      headers: { Cookie: `a_session_demo_oauth=x; a_session_demo=${SECRET}; a_session_demo_email=y` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toStrictEqual({ kind: 'session' });
+  });
+});
+
 describe('appwriteAuth options', () => {
   it.each<[string, unknown]>([
     ['no options', undefined],

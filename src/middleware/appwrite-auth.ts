@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { type UserCredential, type UserServices, userServices } from '../appwrite/clients.ts';
 import { type HmacSha256Verifier, verifyAppwriteJwt } from '../appwrite/identity.ts';
 import type { Transport } from '../appwrite/transport.ts';
 import { appwriteId } from '../config.ts';
-import { errors } from '../errors.ts';
+import { AppwriteHttpError, errors } from '../errors.ts';
+import { cookieCount } from '../session-cookie.ts';
 
 /** How the current request is authenticated. */
 export type AuthKind = 'jwt' | 'session' | 'guest';
@@ -40,6 +41,11 @@ export interface AppwriteAuthOptions {
   projectId: string;
   /** Session cookie name. Default `a_session_<projectId>`, the name Appwrite's own cookie has. */
   cookieName?: string;
+  /**
+   * The `Domain` the session cookie was set with, so a refused cookie (malformed, or sent twice) is
+   * cleared with the attributes it has. Default: none (a host-only cookie).
+   */
+  cookieDomain?: string | undefined;
   /** Answer 401 `user_unauthorized` when the request has no credential. Default `false`. */
   required?: boolean;
   /** Deadline for each Appwrite request, in milliseconds. Default 10000. */
@@ -83,7 +89,11 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
 // Appwrite session secrets are base64 (1.5+: of `{"id","secret"}`); tolerate base64url and dots.
 const SESSION_SECRET = /^[A-Za-z0-9+/=_.-]{16,4096}$/;
 
-/** Reads the credential: Bearer header first, then the cookie. Malformed is an error, not a guest. */
+/**
+ * Reads the credential: Bearer header first, then the cookie. Malformed is an error, not a guest; so
+ * is a session cookie sent twice (one was planted by another site: which one is the user's cannot be
+ * told, so neither is used).
+ */
 export const readCredential = (c: Context, cookieName: string): UserCredential | undefined => {
   const authorization = c.req.header('Authorization');
   if (authorization !== undefined) {
@@ -91,18 +101,19 @@ export const readCredential = (c: Context, cookieName: string): UserCredential |
     if (!match?.[1]) throw errors.malformedJwt();
     return { kind: 'jwt', jwt: match[1] };
   }
+  const sent = cookieCount(c.req.header('Cookie'), cookieName);
+  if (sent === 0) return undefined;
+  if (sent > 1) throw errors.duplicatedSession();
   const cookie = getCookie(c, cookieName);
-  if (cookie !== undefined) {
-    if (!SESSION_SECRET.test(cookie)) throw errors.malformedSession();
-    return { kind: 'session', secret: cookie };
-  }
   // Hono's parser drops values holding characters cookies may not carry (`\`, `"`, controls): the
-  // cookie is then present but malformed, which must be an error, not a guest.
-  const raw = c.req.header('Cookie');
-  if (raw?.split(';').some((pair) => pair.trim().startsWith(`${cookieName}=`)))
-    throw errors.malformedSession();
-  return undefined;
+  // cookie is then present but unreadable, which must be an error, not a guest.
+  if (cookie === undefined || !SESSION_SECRET.test(cookie)) throw errors.malformedSession();
+  return { kind: 'session', secret: cookie };
 };
+
+/** True for the errors {@link readCredential} raises about the session cookie itself. */
+const isSessionCookieError = (error: unknown): boolean =>
+  error instanceof AppwriteHttpError && error.type === 'user_session_invalid';
 
 /**
  * Authenticates the request as an Appwrite user and gives the handler node-appwrite services acting
@@ -132,8 +143,24 @@ export const appwriteAuth = (options: AppwriteAuthOptions) => {
   const cookieName = options.cookieName ?? `a_session_${options.projectId}`;
   const required = options.required ?? false;
 
+  const cookieDomain = options.cookieDomain;
+
   return createMiddleware<AppwriteAuthEnv>(async function appwriteAuth(c, next) {
-    const credential = readCredential(c, cookieName);
+    let credential: UserCredential | undefined;
+    try {
+      credential = readCredential(c, cookieName);
+    } catch (error) {
+      // A refused session cookie is cleared, so the browser stops sending it.
+      if (isSessionCookieError(error)) {
+        deleteCookie(c, cookieName, {
+          path: '/',
+          secure: true,
+          httpOnly: true,
+          ...(cookieDomain ? { domain: cookieDomain } : {}),
+        });
+      }
+      throw error;
+    }
     if (!credential && required) throw errors.unauthorized();
     const userId =
       credential?.kind === 'jwt' && options.jwtKey

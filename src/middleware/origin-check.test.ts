@@ -101,6 +101,91 @@ describe('originCheck', () => {
     await expectRejected(await app.request(URL_, { method, headers, body }), hits());
   });
 
+  describe('a form post with neither Origin nor Sec-Fetch-Site (browsers too old to send them)', () => {
+    const FORM_TYPES = [
+      'application/x-www-form-urlencoded',
+      'application/x-www-form-urlencoded; charset=UTF-8',
+      'multipart/form-data; boundary=----x',
+      'Multipart/Form-Data; boundary=----x',
+      'text/plain',
+      'text/plain;charset=utf-8',
+    ];
+
+    it.each(FORM_TYPES)('answers 403 to %s without a Referer', async (type) => {
+      const { app, hits } = setup({ allowedOrigins: ['https://front.test'] });
+      await expectRejected(
+        await app.request(URL_, { method: 'POST', headers: { 'Content-Type': type }, body: 'a=1' }),
+        hits(),
+      );
+    });
+
+    it.each([
+      ['a foreign Referer', 'https://evil.example/page'],
+      ['a Referer on a sibling subdomain', 'http://sub.app.test/'],
+      ['a Referer on our host over another scheme', 'https://app.test/'],
+      ['a Referer that is not a URL', 'not a url'],
+      ['a relative Referer', '/login'],
+      ['a non-http Referer', 'file:///tmp/page.html'],
+      ['a Referer on our host with credentials in front of another host', 'http://app.test@evil.example/'],
+    ])('answers 403 to a form post with %s', async (_, referer) => {
+      const { app, hits } = setup({ allowedOrigins: ['https://front.test'] });
+      await expectRejected(
+        await app.request(URL_, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Referer: referer },
+          body: 'a=1',
+        }),
+        hits(),
+      );
+    });
+
+    it.each([
+      ['a same-origin Referer with a path and query', 'http://app.test/login?next=/me'],
+      ['an allow-listed Referer', 'https://front.test/form'],
+    ])('lets a form post with %s through', async (_, referer) => {
+      const { app, hits } = setup({ allowedOrigins: ['https://front.test'] });
+      await expectPassed(
+        await app.request(URL_, {
+          method: 'POST',
+          headers: { 'Content-Type': 'multipart/form-data; boundary=x', Referer: referer },
+          body: '--x--',
+        }),
+        hits(),
+      );
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ['a JSON post', { 'Content-Type': 'application/json' }],
+      ['a post without a body or type', {}],
+      [
+        'a JSON post with a foreign Referer (Referer only matters for form types)',
+        { 'Content-Type': 'application/json', Referer: 'https://evil.example/' },
+      ],
+    ])('lets %s through: not a browser form, so no ambient cookie is abused', async (_, headers) => {
+      const { app, hits } = setup();
+      await expectPassed(
+        await app.request(URL_, {
+          method: 'POST',
+          headers,
+          ...(headers['Content-Type'] ? { body: '{}' } : {}),
+        }),
+        hits(),
+      );
+    });
+
+    it('lets Sec-Fetch-Site same-origin decide before the Referer', async () => {
+      const { app, hits } = setup();
+      await expectPassed(
+        await app.request(URL_, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain', 'Sec-Fetch-Site': 'same-origin' },
+          body: 'x',
+        }),
+        hits(),
+      );
+    });
+  });
+
   it('trusts no other origin by default', async () => {
     const { app, hits } = setup();
     await expectRejected(

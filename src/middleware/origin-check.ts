@@ -11,12 +11,29 @@ export interface OriginCheckOptions {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Content types an HTML form (or a CORS-free `fetch`) can send cross-site, with ambient cookies. */
+const isFormType = (contentType: string | undefined): boolean => {
+  const type = (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase();
+  return (
+    type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' || type === 'text/plain'
+  );
+};
+
+/** The origin of a `Referer`, or `undefined` when it is not an absolute http(s) URL. */
+const refererOrigin = (referer: string): string | undefined => {
+  if (!URL.canParse(referer)) return undefined;
+  const url = new URL(referer);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+};
+
 /**
  * Rejects cross-origin unsafe requests (POST, PUT, PATCH, DELETE …) with 403
  * `general_unknown_origin`, whatever their content type — unlike `hono/csrf`, which checks form
  * types only, so a cross-site `fetch` with a JSON body and ambient cookies would pass it.
- * Browsers send `Origin` on every unsafe request; when it is absent, `Sec-Fetch-Site` decides, and
- * when both are absent the client is not a browser (no ambient cookies to abuse) and passes.
+ * Browsers send `Origin` on every unsafe request; when it is absent, `Sec-Fetch-Site` decides. A
+ * form post with neither (browsers too old to send them) must carry a trusted `Referer`, else it is
+ * refused, as OWASP recommends. Other requests with neither header come from non-browser clients,
+ * which hold no ambient cookies to abuse, and pass.
  *
  * @example
  * ```ts
@@ -29,13 +46,21 @@ export const originCheck = (options: OriginCheckOptions = {}) => {
   return createMiddleware(async function originCheck(c, next) {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const own = fixedOrigin ?? new URL(c.req.url).origin;
+    const trusted = (origin: string | undefined) =>
+      origin !== undefined && (origin === own || allowed.has(origin));
     const origin = c.req.header('Origin');
     if (origin !== undefined) {
-      if (origin === own || allowed.has(origin)) return next();
+      if (trusted(origin)) return next();
       throw errors.unknownOrigin();
     }
     const site = c.req.header('Sec-Fetch-Site');
-    if (site === undefined || site === 'same-origin' || site === 'none') return next();
+    if (site !== undefined) {
+      if (site === 'same-origin' || site === 'none') return next();
+      throw errors.unknownOrigin();
+    }
+    if (!isFormType(c.req.header('Content-Type'))) return next();
+    const referer = c.req.header('Referer');
+    if (referer !== undefined && trusted(refererOrigin(referer))) return next();
     throw errors.unknownOrigin();
   });
 };

@@ -23,16 +23,15 @@ const MESSAGES: Record<string, string> = {
   upstream_invalid_response: 'The sign-in service gave an unexpected answer. Try again shortly.',
 };
 
-/** A readable sentence for an error type from the query string; `undefined` when there is none. */
+/**
+ * A readable sentence for an error type from the query string; `undefined` when there is none.
+ * Anyone can link to a page with `?error=` of their choosing, so an unknown type is never echoed:
+ * it gets the generic sentence.
+ */
 export const errorMessage = (type: string | undefined): string | undefined => {
   if (!type) return undefined;
   // Own keys only: `?error=constructor` (or toString, __proto__…) must not find Object.prototype's.
-  const known = Object.hasOwn(MESSAGES, type) ? MESSAGES[type] : undefined;
-  if (known) return known;
-  // Unknown but well-formed types are shown as a reference; anything else is not echoed at all.
-  return /^[a-z0-9_]{1,64}$/.test(type)
-    ? `Something went wrong (${type}). Try again.`
-    : 'Something went wrong. Try again.';
+  return (Object.hasOwn(MESSAGES, type) ? MESSAGES[type] : undefined) ?? 'Something went wrong. Try again.';
 };
 
 /** Error types caused by the password (or the email/password pair): focus goes to that field. */

@@ -202,7 +202,12 @@ const cellText = (value: unknown): string => {
 
 const Rows: FC<{ table: TableView }> = ({ table }) => {
   if ('error' in table) {
-    return <p class="alert">Could not read the table: {errorMessage(table.error)}</p>;
+    // The type comes from Appwrite's answer, not the URL, so it may be shown for reference.
+    return (
+      <p class="alert">
+        Could not read the table: {errorMessage(table.error)} <code>{table.error}</code>
+      </p>
+    );
   }
   if (table.rows.length === 0) return <p>Appwrite lets you read no rows of this table.</p>;
   // The table's own columns: everything but Appwrite's `$` attributes.

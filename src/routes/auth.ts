@@ -1,14 +1,14 @@
 import type { Context } from 'hono';
 import { Account, ID, type Models } from 'node-appwrite';
 import * as z from 'zod/mini';
-import { adminClient, requireSessionSecret } from '../appwrite/clients.ts';
+import { adminClient, requireSessionSecret, type UserCredential } from '../appwrite/clients.ts';
 import { identityKeyOf } from '../appwrite/identity.ts';
 import { jwtExpiry } from '../appwrite/jwt-cache.ts';
 import type { Config } from '../config.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
 import { Hono } from '../hono.ts';
 import { readInput } from '../input.ts';
-import { credentialOf, getAuth } from '../middleware/appwrite-auth.ts';
+import { credentialOf } from '../middleware/appwrite-auth.ts';
 import { setFlashEmail } from '../pages/flash.ts';
 import { JwtPage, renderPage } from '../pages/views.tsx';
 import { emailKey, rateLimit, resetRateLimit } from '../rate-limit.ts';
@@ -85,6 +85,29 @@ const signedIn = (
   return c.json({ ...extra, session: publicSession(session) }, status);
 };
 
+/**
+ * Forgets what this worker knows of a session credential that has ended or been replaced: its
+ * minted JWT (a mint in flight included), and the identities cached for both, including answers
+ * still on their way from Appwrite.
+ */
+const forgetSession = async (c: Context<AppEnv>, credential: UserCredential & { kind: 'session' }) => {
+  const hash = c.get('hashSecret');
+  const identities = c.get('identityCache');
+  const minted = c.get('jwtCache').delete(await hash(credential.secret));
+  identities?.revoke(await hash(identityKeyOf(credential)));
+  if (minted) identities?.revoke(await hash(identityKeyOf({ kind: 'jwt', jwt: minted.jwt })));
+};
+
+/** Deletes the request's own session upstream; one already gone (401) counts as deleted. */
+const deleteCurrentSession = async (c: Context<AppEnv>): Promise<void> => {
+  try {
+    await upstream(c.get('appwrite').account.deleteSession({ sessionId: 'current' }));
+  } catch (error) {
+    // Anything else (Appwrite unreachable) is thrown, and the caller keeps the cookie for a retry.
+    if (!(error instanceof AppwriteHttpError && error.status === 401)) throw error;
+  }
+};
+
 /** The checked redirect target of a form post: the `next` field, else the `next` query parameter. */
 const nextTarget = (c: Context<AppEnv>, fromBody: string | undefined) =>
   requireSafeRedirect(c, c.get('config'), fromBody ?? c.req.query('next'));
@@ -140,7 +163,8 @@ export const authRoutes = new Hono<AppEnv>()
     formAware(
       () => '/',
       async (c) => {
-        if (getAuth(c).kind !== 'session') throw errors.unauthorized();
+        const credential = credentialOf(c);
+        if (credential?.kind !== 'session') throw errors.unauthorized();
         await rateLimit(c, 'signup');
         const input = await readInput(c, loginSchema);
         const target = nextTarget(c, input.next);
@@ -150,7 +174,23 @@ export const authRoutes = new Hono<AppEnv>()
           throw new AppwriteHttpError(409, 'user_not_guest', 'This account already has an email address.');
         }
         const user = await upstream(account.updateEmail({ email: input.email, password: input.password }));
-        return isFormPost(c) ? c.redirect(target, 303) : c.json({ user }, 200);
+        // The guest's cookie may have been planted by someone else (session fixation): the account
+        // gets a fresh session, and the guest session ends, before anything is answered.
+        await deleteCurrentSession(c);
+        await forgetSession(c, credential);
+        let session: Models.Session;
+        try {
+          session = requireSessionSecret(
+            await upstream(
+              adminAccount(c).createEmailPasswordSession({ email: input.email, password: input.password }),
+            ),
+          );
+        } catch (error) {
+          // The guest session has ended: its cookie goes too; the user signs in with the new email.
+          clearSessionCookie(c, c.get('config'));
+          throw error;
+        }
+        return signedIn(c, session, target, 200, { user });
       },
     ),
   )
@@ -161,21 +201,8 @@ export const authRoutes = new Hono<AppEnv>()
       if (credential?.kind !== 'session') throw errors.unauthorized();
       const input = await readInput(c, nextSchema);
       const target = nextTarget(c, input.next);
-      try {
-        await upstream(c.get('appwrite').account.deleteSession({ sessionId: 'current' }));
-      } catch (error) {
-        // Already signed out upstream (expired or deleted elsewhere): clearing the cookie finishes
-        // the job. Anything else (Appwrite unreachable) keeps the cookie so the user can retry.
-        if (!(error instanceof AppwriteHttpError && error.status === 401)) throw error;
-      }
-      // Forget what this worker knows of the session: its JWT, and the identities cached for both.
-      const minted = c.get('jwtCache').delete(await c.get('hashSecret')(credential.secret));
-      c.get('identityCache')?.delete(await c.get('hashSecret')(identityKeyOf(credential)));
-      if (minted) {
-        c.get('identityCache')?.delete(
-          await c.get('hashSecret')(identityKeyOf({ kind: 'jwt', jwt: minted.jwt })),
-        );
-      }
+      await deleteCurrentSession(c);
+      await forgetSession(c, credential);
       clearSessionCookie(c, c.get('config'));
       return isFormPost(c) ? c.redirect(target, 303) : c.body(null, 204);
     }),

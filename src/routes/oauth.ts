@@ -8,7 +8,7 @@ import { AppwriteHttpError, errors, upstream } from '../errors.ts';
 import { Hono } from '../hono.ts';
 import { rateLimit, requestIp, resetRateLimit } from '../rate-limit.ts';
 import { publicOrigin, requireSafeRedirect, wantsHtml, withQuery } from '../redirects.ts';
-import { oauthStateCookie, setSessionCookie } from '../session-cookie.ts';
+import { cookieCount, oauthStateCookie, setSessionCookie } from '../session-cookie.ts';
 import type { AppEnv } from '../types.ts';
 
 const KNOWN_PROVIDERS = new Set<string>(Object.values(OAuthProvider));
@@ -24,15 +24,30 @@ const callbackQuery = z.object({
   next: z.optional(z.string().check(z.maxLength(2048))),
 });
 
-/** Appwrite's failure redirect carries `error={"message","type","code"}`; only `type` is used. */
-const failureType = (value: string | undefined): string | undefined => {
-  if (!value || value.length > 4096) return undefined;
+/** The failure types Appwrite's OAuth2 flow reports; only these reach the login page. */
+const FAILURE_TYPES = new Set([
+  'user_oauth2_provider_error',
+  'user_oauth2_unauthorized',
+  'user_oauth2_bad_request',
+  'project_provider_disabled',
+  'user_blocked',
+  'user_already_exists',
+  'user_email_already_exists',
+  'general_rate_limit_exceeded',
+]);
+
+/**
+ * Appwrite's failure redirect carries `error={"message","type","code"}`. Only a known `type` is
+ * kept: the URL is anyone's to forge, so its text must never reach the page.
+ */
+const failureType = (value: string | undefined): string => {
+  const fallback = 'user_oauth2_unauthorized';
+  if (!value || value.length > 4096) return fallback;
   try {
-    const parsed: unknown = JSON.parse(value);
-    const type = (parsed as { type?: unknown } | null)?.type;
-    return typeof type === 'string' && /^[a-z0-9_]{1,64}$/.test(type) ? type : undefined;
+    const type = (JSON.parse(value) as { type?: unknown } | null)?.type;
+    return typeof type === 'string' && FAILURE_TYPES.has(type) ? type : fallback;
   } catch {
-    return undefined;
+    return fallback;
   }
 };
 
@@ -51,6 +66,30 @@ const sameState = (a: string, b: string): boolean => {
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return difference === 0;
+};
+
+/**
+ * The state this browser holds for its OAuth flow, when it holds exactly one. Two state cookies
+ * mean one was planted: neither is trusted (`duplicated`), and both flows must start again.
+ */
+const heldState = (c: Context<AppEnv>): { state: string | undefined; duplicated: boolean } => {
+  const { name } = oauthStateCookie(c.get('config'));
+  const duplicated = cookieCount(c.req.header('Cookie'), name) > 1;
+  return { state: duplicated ? undefined : getCookie(c, name), duplicated };
+};
+
+/**
+ * Ends the browser's OAuth flow (single use) when the request carries that flow's own state, or
+ * when the state cookie was duplicated. A navigation carrying no state or another state (a link
+ * from another site) leaves a flow in progress alone.
+ */
+const endFlow = (c: Context<AppEnv>, held: ReturnType<typeof heldState>, sent: unknown): boolean => {
+  const matches = held.state !== undefined && typeof sent === 'string' && sameState(sent, held.state);
+  if (matches || held.duplicated) {
+    const stateCookie = oauthStateCookie(c.get('config'));
+    deleteCookie(c, stateCookie.name, stateCookie.options);
+  }
+  return matches;
 };
 
 /**
@@ -80,11 +119,9 @@ export const oauthRoutes = new Hono<AppEnv>()
     '/callback',
     browserAware(async (c) => {
       const { config } = c.var;
-      const stateCookie = oauthStateCookie(config);
-      const expected = getCookie(c, stateCookie.name);
-      deleteCookie(c, stateCookie.name, stateCookie.options);
+      const matched = endFlow(c, heldState(c), c.req.query('state'));
       const query = callbackQuery.safeParse(c.req.query());
-      if (!expected || !query.success || !sameState(query.data.state, expected)) {
+      if (!matched || !query.success) {
         const error = new AppwriteHttpError(
           403,
           'user_oauth2_state_invalid',
@@ -109,9 +146,8 @@ export const oauthRoutes = new Hono<AppEnv>()
   )
   .get('/failure', (c) => {
     const { config } = c.var;
-    const stateCookie = oauthStateCookie(config);
-    deleteCookie(c, stateCookie.name, stateCookie.options);
-    const type = failureType(c.req.query('error')) ?? 'user_oauth2_unauthorized';
+    endFlow(c, heldState(c), c.req.query('state'));
+    const type = failureType(c.req.query('error'));
     if (wantsHtml(c)) return c.redirect(withQuery(config.LOGIN_PATH, { error: type }), 302);
     throw new AppwriteHttpError(401, type, 'OAuth2 sign-in failed or was cancelled.');
   })
@@ -132,7 +168,8 @@ export const oauthRoutes = new Hono<AppEnv>()
       const state = randomState();
       const origin = publicOrigin(c, config);
       const success = withQuery(`${origin}/auth/oauth/callback`, { state, next: target });
-      const failure = `${origin}/auth/oauth/failure`;
+      // The state rides on the failure URL too, so only this flow's failure ends this flow.
+      const failure = withQuery(`${origin}/auth/oauth/failure`, { state });
       // A guest client: starting the flow needs no privilege, and Appwrite then checks the return
       // URLs against the project's platforms as it does for browsers.
       const location = await upstream(

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { Transport } from '../../src/appwrite/transport.ts';
 import { STYLESHEET_PATH } from '../../src/pages/styles.ts';
 import { BIRTHDAYS, DATABASE, PROJECT } from './demo.ts';
+import { nextTargets } from './next-targets.ts';
 
 /** The worker's origin in these tests (a platform the emulator accepts for OAuth return URLs). */
 export const BASE = 'http://127.0.0.1:8787';
@@ -123,8 +124,11 @@ const nextValue = weighted<string>(
       '/me ',
       'http:/evil.example',
       'http:evil.example',
+      '/..//evil.example',
+      '/%2E%2E//evil.example',
     ),
   ],
+  [3, nextTargets],
   [2, anyText(60)],
 );
 
@@ -356,8 +360,8 @@ const cookieHeader = fc
   .array(
     weighted<string>(
       [4, sessionCookieValue.map((value) => `${COOKIE}=${value}`)],
-      [1, fc.nat().map((n) => `${COOKIE}_oauth=«state:${n}»`)],
-      [1, fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((value) => `${COOKIE}_oauth=${value}`)],
+      [1, fc.nat().map((n) => `__Host-${COOKIE}_oauth=«state:${n}»`)],
+      [1, fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((value) => `__Host-${COOKIE}_oauth=${value}`)],
       [1, headerValue(40).map((value) => `${COOKIE}_email=${encodeURIComponent(value)}`)],
       [1, fc.constant(`${COOKIE}_email=${encodeURIComponent('"><script>x</script>@example.com')}`)],
       [1, headerValue(40).map((value) => `${COOKIE}_email=${value.replace(/[;,]/g, '')}`)],
@@ -726,7 +730,7 @@ export const requestArbitrary: fc.Arbitrary<RequestSpec> = fc
   })
   .map(({ path, method, headers, body, bindState }) => {
     const state = /[?&]state=(«state:\d+»)/.exec(path)?.[1];
-    const bound: HeaderEntry[] = state && bindState ? [['Cookie', `${COOKIE}_oauth=${state}`]] : [];
+    const bound: HeaderEntry[] = state && bindState ? [['Cookie', `__Host-${COOKIE}_oauth=${state}`]] : [];
     return { method: method ?? naturalMethod(path), path, headers: [...headers, ...bound], body };
   })
   // CONNECT, TRACE and TRACK the Fetch API refuses. Names of Object.prototype members (toString,
@@ -834,7 +838,7 @@ export const ALLOWED_RESPONSE_HEADERS = new Set([
   'x-xss-protection',
 ]);
 
-const ALLOWED_COOKIES = new Set([COOKIE, `${COOKIE}_oauth`, `${COOKIE}_email`]);
+const ALLOWED_COOKIES = new Set([COOKIE, `__Host-${COOKIE}_oauth`, `${COOKIE}_email`]);
 const PAGE_PATHS = new Set(['/', '/login', '/signup']);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 

@@ -258,6 +258,8 @@ export const defineScenario = (getTarget: () => Target) => {
     };
     expect(user).toMatchObject({ $id: session.userId, email: '' });
     const email = uniqueEmail('upgraded');
+    const guestJar = new Jar();
+    guestJar.absorb(guest);
     const upgraded = await target.request(
       '/auth/upgrade',
       withCookies(jar, json({ email, password: 'password-up' })),
@@ -267,6 +269,13 @@ export const defineScenario = (getTarget: () => Target) => {
       $id: user.$id,
       email,
     });
+    // A fresh session replaces the guest's (which someone else may have planted); the old one is dead.
+    jar.absorb(upgraded);
+    expect(jar.header()).not.toBe(guestJar.header());
+    await expectError(await target.request('/me', withCookies(guestJar)), 401, 'general_unauthorized_scope');
+    expect(((await (await target.request('/me', withCookies(jar))).json()) as { email: string }).email).toBe(
+      email,
+    );
     const again = await signIn(target, email, 'password-up');
     const { session: upgradedSession } = (await again.response.json()) as { session: { userId: string } };
     expect(upgradedSession.userId).toBe(user.$id);
@@ -283,7 +292,10 @@ export const defineScenario = (getTarget: () => Target) => {
     const start = await target.request('/auth/oauth/github?next=/me');
     expect(start.status).toBe(302);
     const [state] = jar.absorb(start);
-    expect(state?.attributes).toMatchObject({ samesite: 'Lax', path: '/auth/oauth' });
+    expect(state?.name).toBe(`__Host-${COOKIE}_oauth`);
+    expect(state?.attributes).toMatchObject({ samesite: 'Lax', path: '/' });
+    expect(state?.attributes).toHaveProperty('secure');
+    expect(state?.attributes).not.toHaveProperty('domain');
     expect(state?.attributes).toHaveProperty('httponly');
     const email = uniqueEmail('oauth');
     const { location } = await consent(start.headers.get('location') ?? '', { email, decision: 'allow' });
@@ -301,7 +313,7 @@ export const defineScenario = (getTarget: () => Target) => {
     expect(landed.headers.get('location')).toBe('/me');
     jar.absorb(landed);
     expect(jar.cookies.has(COOKIE)).toBe(true);
-    expect(jar.cookies.has(`${COOKIE}_oauth`)).toBe(false);
+    expect(jar.cookies.has(`__Host-${COOKIE}_oauth`)).toBe(false);
     const me = await target.request('/me', withCookies(jar));
     expect(((await me.json()) as { email: string }).email).toBe(email);
 
@@ -356,7 +368,8 @@ export const defineScenario = (getTarget: () => Target) => {
     const target = getTarget();
     const form = (body: Record<string, string>): RequestInit => ({
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      // As a browser sends it: with its page's origin.
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.base },
       body: new URLSearchParams(body),
     });
     const ok = await target.request(

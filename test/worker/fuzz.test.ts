@@ -98,7 +98,8 @@ const refill = async (app: ReturnType<typeof appWith>) => {
   const states: string[] = [];
   for (let i = 0; i < 2; i++) {
     const start = await app.request(`${BASE}/auth/oauth/github`);
-    const cookie = start.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}_oauth=`)) ?? '';
+    const cookie =
+      start.headers.getSetCookie().find((line) => line.startsWith(`__Host-${COOKIE}_oauth=`)) ?? '';
     states.push(cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';')));
   }
   Object.assign(credentials, {
@@ -300,7 +301,7 @@ describe('generated requests', () => {
             (entry): entry is [string, string] => entry[1] !== undefined,
           );
           if (target.path.includes('callback'))
-            entries.push(['Cookie', `${COOKIE}_oauth=${credentials.states[0]}`]);
+            entries.push(['Cookie', `__Host-${COOKIE}_oauth=${credentials.states[0]}`]);
           const request = withRawHeaders(new Request(url, { method: target.method }), entries);
           const { answer, problems } = await exchange(verbose, request, target.method);
           forwarded += calls.filter((call) => call.headers['X-Forwarded-User-Agent'] !== undefined).length;

@@ -109,20 +109,60 @@ describe('IdentityCache', () => {
   it('keeps an entry for its TTL (at most 60 s), then forgets it', () => {
     let now = 0;
     const cache = new IdentityCache({ ttlMs: 120_000, now: () => now });
-    cache.set('k', user);
+    cache.set('k', user, cache.ticket());
     now = 59_999;
     expect(cache.get('k')).toBe(user);
     now = 60_000; // the TTL is clamped to 60 s
     expect(cache.get('k')).toBeUndefined();
   });
+
+  it('keeps an entry no longer than the expiry it is given (a JWT’s exp), and not at all past it', () => {
+    let now = 1_000;
+    const cache = new IdentityCache({ ttlMs: 60_000, now: () => now });
+    cache.set('jwt', user, cache.ticket(), 4_000);
+    now = 3_999;
+    expect(cache.get('jwt')).toBe(user);
+    now = 4_000;
+    expect(cache.get('jwt')).toBeUndefined();
+    cache.set('late', user, cache.ticket(), 4_000);
+    expect(cache.get('late')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
   it('is bounded and can forget on demand', () => {
     const cache = new IdentityCache({ ttlMs: 10_000, maxEntries: 2 });
-    cache.set('a', user);
-    cache.set('b', user);
-    cache.set('c', user);
+    cache.set('a', user, cache.ticket());
+    cache.set('b', user, cache.ticket());
+    cache.set('c', user, cache.ticket());
     expect([cache.get('a'), cache.size]).toEqual([undefined, 2]);
-    cache.delete('b');
+    cache.revoke('b');
     expect(cache.get('b')).toBeUndefined();
+  });
+
+  it('refuses an answer whose lookup started before the key was revoked (a logout racing /me)', () => {
+    const cache = new IdentityCache({ ttlMs: 10_000 });
+    const inFlight = cache.ticket();
+    cache.revoke('k');
+    cache.set('k', user, inFlight);
+    expect(cache.get('k')).toBeUndefined();
+    // Other keys, and lookups that start after the revocation, are cached as usual.
+    cache.set('other', user, inFlight);
+    expect(cache.get('other')).toBe(user);
+    cache.set('k', user, cache.ticket());
+    expect(cache.get('k')).toBe(user);
+  });
+
+  it('still refuses stale answers after the revocation itself was evicted from its bounded memory', () => {
+    const cache = new IdentityCache({ ttlMs: 10_000, maxEntries: 2 });
+    const inFlight = cache.ticket();
+    cache.revoke('k');
+    cache.revoke('x');
+    cache.revoke('y'); // 'k' is forgotten here
+    cache.set('k', user, inFlight);
+    expect(cache.get('k')).toBeUndefined();
+    const fresh = cache.ticket();
+    cache.set('k', user, fresh);
+    expect(cache.get('k')).toBe(user);
   });
 });
 
@@ -243,7 +283,8 @@ describe('the worker with APPWRITE_JWT_KEY and IDENTITY_CACHE_TTL_SECONDS', () =
     let before = await upstreamCalls();
     const form = await worker.request('http://127.0.0.1/auth/login', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      // As a browser sends it: with its page's origin.
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1' },
       body: new URLSearchParams(credentials),
     });
     expect(form.status).toBe(303);

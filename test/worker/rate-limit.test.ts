@@ -234,7 +234,7 @@ describe('limited routes', () => {
     const form = () =>
       send('/auth/login', {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1' },
         body: new URLSearchParams({ email: 'user-a@example.com', password: 'password-a' }),
       });
     expect((await form()).status).toBe(303);

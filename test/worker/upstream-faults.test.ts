@@ -22,7 +22,7 @@ const TIMEOUT_MS = 300;
 const DEADLINE_MS = TIMEOUT_MS + 1_500;
 const ORIGIN = 'http://127.0.0.1';
 const COOKIE = 'a_session_demo';
-const STATE_COOKIE = `${COOKIE}_oauth`;
+const STATE_COOKIE = `__Host-${COOKIE}_oauth`;
 const FLASH_COOKIE = `${COOKIE}_email`;
 /** The session secret the browser already holds (routes that act as the signed-in user). */
 const BROWSER_SECRET = 'browser-session-secret-of-user-a';
@@ -98,6 +98,8 @@ interface Route {
   page?: boolean;
   /** Cookies the route changes whatever Appwrite does (the callback's single-use state cookie). */
   alwaysChanges?: string[];
+  /** Cookies the route deletes when a fault hits past its point of no return (an ended session's). */
+  clearsOnFault?: string[];
   /** Asserts the answer with Appwrite healthy. */
   healthy: (expect: ExpectStatic, response: Response) => Promise<void>;
   /** Faults this route answers differently from {@link FAULTS}, by design. */
@@ -155,7 +157,29 @@ const ROUTES: Route[] = [
     healthy: async (expect, response) => {
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ user: { $id: 'user-a', email: 'user-a@example.com' } });
-      expect(cookiesOf(response)).toEqual([]);
+      // A fresh session replaces the guest's, which may have been planted.
+      sessionCookieSet(expect, response);
+    },
+  },
+  {
+    name: 'POST /auth/upgrade (email set, ending the guest session fails)',
+    path: '/auth/upgrade',
+    init: withSession(json({ email: 'user-a@example.com', password: 'password-a' })),
+    only: /^DELETE \/v1\/account\/sessions\/current$/,
+    healthy: async (expect, response) => {
+      expect(response.status).toBe(200);
+      sessionCookieSet(expect, response);
+    },
+  },
+  {
+    name: 'POST /auth/upgrade (guest session ended, the new session fails)',
+    path: '/auth/upgrade',
+    init: withSession(json({ email: 'user-a@example.com', password: 'password-a' })),
+    only: /^POST \/v1\/account\/sessions\/email$/,
+    clearsOnFault: [COOKIE],
+    healthy: async (expect, response) => {
+      expect(response.status).toBe(200);
+      sessionCookieSet(expect, response);
     },
   },
   {
@@ -363,7 +387,9 @@ describe.each(TRANSPORTS)('over $name', ({ make }) => {
             }
             // No cookie set or cleared (the session cookie least of all).
             const changed = cookiesOf(response).filter(({ name }) => !route.alwaysChanges?.includes(name));
-            expect(changed).toEqual([]);
+            expect(changed).toEqual(
+              (route.clearsOnFault ?? []).map((name) => ({ name, value: '', deleted: true })),
+            );
 
             await upstream.set('healthy');
             const again = await send(app, route.path, route.init);
@@ -448,10 +474,7 @@ describe.each(TRANSPORTS)('over $name', ({ make }) => {
       fields: { email: 'user-a@example.com', password: 'password-a' },
       session: true,
       back: '/',
-      recovered: (expect, response) => {
-        expect(response.status).toBe(303);
-        expect(response.headers.get('location')).toBe('/');
-      },
+      recovered: landsSignedInHome,
     },
     {
       path: '/auth/logout',
