@@ -66,8 +66,29 @@ const PIECES = [
   'x',
 ];
 
+const DOTS = ['.', '..', '%2e', '%2E', '%2e%2e', '%2E%2E', '%2e%2E', '.%2e', '%2e.', '.%2E'];
+const SLASHES = ['/', '//', '///', '/\\', '\\', '%2f', '%2F', '%5c', '/%2f', '\t/', '/\n/'];
+
+/** The family that normalises into a protocol-relative path: `/<dots>//host`, `/a/<dots>//host`. */
+const dotSegmentEscapes = fc
+  .tuple(
+    fc.constantFrom('/', '/a/', '/a/b/', '/./', ''),
+    fc.array(fc.constantFrom(...DOTS), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom(...SLASHES),
+    fc.constantFrom(...SLASHES),
+    fc.constantFrom(
+      'evil.example',
+      'evil.example/x',
+      'evil.example:8443',
+      'user@evil.example',
+      '127.0.0.1:1',
+    ),
+  )
+  .map(([prefix, dots, first, second, host]) => `${prefix}${dots.join('/')}${first}${second}${host}`);
+
 /** A `next` value: a sequence of attack pieces, sometimes after a trusted prefix, or any string. */
 export const nextTargets: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: dotSegmentEscapes },
   {
     weight: 6,
     arbitrary: fc
