@@ -117,7 +117,14 @@ const needles = (secret: Secret): string[] => {
   return [...found].filter((needle) => needle.length >= 16);
 };
 
-const SIGN_INS = new Set(['/auth/signup', '/auth/login', '/auth/anonymous', '/auth/oauth/callback']);
+// The upgrade signs the upgraded account in with a fresh session.
+const SIGN_INS = new Set([
+  '/auth/signup',
+  '/auth/login',
+  '/auth/anonymous',
+  '/auth/upgrade',
+  '/auth/oauth/callback',
+]);
 const pathOnly = (path: string) => path.split(/[?#]/)[0] ?? path;
 
 /**
