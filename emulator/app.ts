@@ -72,12 +72,58 @@ const renderError = (c: Context, error: AppwriteError): Response | Promise<Respo
   return wantsHtml(c) ? c.html(errorPage(error), status) : c.json(error.toJSON(), status);
 };
 
+/** The loopback names the emulator always answers to. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+// A registered name, an IPv4 address or a bracketed IPv6 literal, without a port.
+const HOST_NAME = /^(?:\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/i;
+
+/** Options of {@link createEmulatorApp}. */
+export interface EmulatorAppOptions {
+  /**
+   * Host names (no port) the emulator answers to besides `localhost`, `127.0.0.1` and `[::1]`.
+   * Default: none. Requests addressed to any other name are refused, so a web page cannot reach a
+   * running emulator through DNS rebinding.
+   */
+  allowedHosts?: readonly string[];
+}
+
 /**
  * The emulator's Hono app: Appwrite's REST API under `/v1`, the built-in OAuth2 provider and a
  * small control API under `/_emulator`. All state comes from `emulator`; nothing is global.
+ * It answers only requests addressed to a loopback name or one of `options.allowedHosts`.
  */
-export const createEmulatorApp = (emulator: EmulatorContext): Hono<EmulatorEnv> => {
+export const createEmulatorApp = (
+  emulator: EmulatorContext,
+  options: EmulatorAppOptions = {},
+): Hono<EmulatorEnv> => {
+  const extraHosts = options.allowedHosts ?? [];
+  const invalid = extraHosts.find((host) => !HOST_NAME.test(host));
+  if (invalid !== undefined) throw new Error(`allowedHosts: "${invalid}" is not a host name without a port`);
+  const allowedHosts = new Set([...LOOPBACK_HOSTS, ...extraHosts.map((host) => host.toLowerCase())]);
+  // Any port: the name alone defeats DNS rebinding (a rebound page sends its own name), and the app
+  // knows neither the port it will listen on nor the one a port forward exposes.
+  const isAllowed = (host: string): boolean => allowedHosts.has(host.replace(/:\d{1,5}$/, '').toLowerCase());
+
   const app = new Hono<EmulatorEnv>();
+
+  // Before every route, the control API included. Both the Host header and the URL's authority are
+  // checked: on Node the URL is built from Host, except for an absolute-form request target. Only an
+  // in-process `app.request(url)` may lack Host; one that came over a socket without it is refused.
+  // The emulator serves a public demo API key, so what a rebound page could reach must be refused,
+  // not merely unauthenticated.
+  app.use('*', async (c, next) => {
+    const header = c.req.header('host') ?? (c.env?.incoming ? '' : undefined);
+    if ((header !== undefined && !isAllowed(header)) || !isAllowed(new URL(c.req.url).host)) {
+      // general_unknown_origin (403): Appwrite's refusal of a caller it does not trust; the message
+      // names the real rule, since no platform setting changes it.
+      throw new AppwriteError(
+        'general_unknown_origin',
+        `The emulator only answers requests addressed to ${[...allowedHosts].join(', ')}.`,
+      );
+    }
+    await next();
+  });
 
   app.use('*', async (c, next) => {
     c.set('emulator', emulator);

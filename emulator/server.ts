@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { serve } from '@hono/node-server';
+import { answerClientErrorsAsJson } from '../src/platform/client-error.ts';
 import { createEmulatorApp } from './app.ts';
 import { createEmulatorContext, type EmulatorContext, type EmulatorOptions } from './context.ts';
 import {
@@ -24,7 +25,8 @@ export interface StartEmulatorOptions extends EmulatorOptions {
    * The host name in `endpoint` and `origin`: `localhost` (the default with `https`, matching the
    * certificate) or `127.0.0.1` (the default for HTTP). The server binds 127.0.0.1 either way.
    * `localhost` puts the emulator on another site than a worker at `127.0.0.1`, as Appwrite is in
-   * production, so browsers apply their cross-site cookie rules.
+   * production, so browsers apply their cross-site cookie rules. The emulator answers requests
+   * addressed to it and to the other loopback names (`localhost`, `127.0.0.1`, `[::1]`) only.
    */
   hostname?: 'localhost' | '127.0.0.1';
 }
@@ -57,7 +59,9 @@ export interface RunningEmulator {
  */
 export const startEmulator = async (options: StartEmulatorOptions = {}): Promise<RunningEmulator> => {
   const context = await createEmulatorContext(options);
-  const app = createEmulatorApp(context);
+  // `localhost` by default with TLS so that hostname checks pass against the certificate.
+  const hostname = options.hostname ?? (options.https ? 'localhost' : '127.0.0.1');
+  const app = createEmulatorApp(context, { allowedHosts: [hostname] });
   let tls: { key: string; cert: string } | undefined;
   let caCertPath: string | undefined;
   let ownsCaFile = false;
@@ -78,10 +82,9 @@ export const startEmulator = async (options: StartEmulatorOptions = {}): Promise
       () => resolve(started),
     );
     started.once('error', reject);
+    answerClientErrorsAsJson(started);
   });
   const { port } = server.address() as AddressInfo;
-  // `localhost` by default with TLS so that hostname checks pass against the certificate.
-  const hostname = options.hostname ?? (tls ? 'localhost' : '127.0.0.1');
   const origin = `${tls ? 'https' : 'http'}://${hostname}:${port}`;
   return {
     endpoint: `${origin}/v1`,

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { startEmulator } from '../emulator/index.ts';
 import { parseConfig } from '../src/config.ts';
+import { answerClientErrorsAsJson } from '../src/platform/client-error.ts';
 import { createServerApp } from '../src/platform/server-app.ts';
 import { poolTransport } from '../src/platform/undici-pool.ts';
 
@@ -32,7 +33,7 @@ const app = await createServerApp(config, {
   // The socket's peer address, for per-IP limits (unless CLIENT_IP_HEADER names a proxy's header).
   connInfo: (c) => getConnInfo(c).remote.address,
 });
-serve(
+const server = serve(
   {
     fetch: app.fetch,
     port: Number(process.env.PORT ?? 8787),
@@ -46,3 +47,5 @@ serve(
       );
   },
 );
+// Requests Node's parser rejects (e.g. oversized headers) get the app's JSON error shape too.
+answerClientErrorsAsJson(server);
