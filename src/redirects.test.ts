@@ -1,7 +1,8 @@
 import fc from 'fast-check';
+import { type Context, Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { nextTargets } from '../test/support/next-targets.ts';
-import { landsOnTrustedOrigin, safeRedirect, withQuery } from './redirects.ts';
+import { isFormPost, landsOnTrustedOrigin, safeRedirect, wantsHtml, withQuery } from './redirects.ts';
 
 const ORIGIN = 'https://app.test';
 const ALLOWED = ['https://front.test', 'http://localhost:5173'];
@@ -144,5 +145,44 @@ describe('withQuery', () => {
     ['https://front.test/cb?keep=1#f', { error: 'x', n: '2' }, 'https://front.test/cb?keep=1&error=x&n=2#f'],
   ])('withQuery(%s, %o) is %s', (path, params, expected) => {
     expect(withQuery(path, params)).toBe(expected);
+  });
+});
+
+describe('isFormPost and wantsHtml', () => {
+  /** Runs `check` on a request with these headers, inside Hono, and returns its answer. */
+  const judge = async (check: (c: Context) => boolean, headers: Record<string, string>) => {
+    const app = new Hono();
+    app.all('/x', (c) => c.json(check(c)));
+    return (await app.request('http://app.test/x', { method: 'POST', headers })).json();
+  };
+
+  it.each([
+    ['application/x-www-form-urlencoded', true],
+    ['application/x-www-form-urlencoded; charset=UTF-8', true],
+    ['Application/X-WWW-Form-Urlencoded', true],
+    ['multipart/form-data; boundary=----WebKitFormBoundary', true],
+    ['MULTIPART/FORM-DATA; boundary=x', true],
+    ['application/json', false],
+    ['text/plain', false],
+    ['', false],
+  ])('isFormPost for Content-Type %j is %s', async (type, expected) => {
+    expect(await judge(isFormPost, type ? { 'Content-Type': type } : {})).toBe(expected);
+  });
+
+  it('isFormPost is false without a Content-Type', async () => {
+    expect(await judge(isFormPost, {})).toBe(false);
+  });
+
+  it.each([
+    ['text/html,application/xhtml+xml,*/*;q=0.8', true],
+    ['application/json, text/html;q=0.1', true],
+    ['application/json', false],
+    ['*/*', false],
+  ])('wantsHtml for Accept %j is %s', async (accept, expected) => {
+    expect(await judge(wantsHtml, { Accept: accept })).toBe(expected);
+  });
+
+  it('wantsHtml is false without an Accept header', async () => {
+    expect(await judge(wantsHtml, {})).toBe(false);
   });
 });

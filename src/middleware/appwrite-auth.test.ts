@@ -110,6 +110,20 @@ const cases: Array<[string, boolean, Record<string, string>, Expected]> = [
     { Authorization: `Bearer ${JWT}, Bearer ${JWT}` },
     { status: 401, type: 'user_jwt_invalid' },
   ],
+  ['a Bearer with two spaces before the token', true, { Authorization: `Bearer  ${JWT}` }, { kind: 'jwt' }],
+  ['a Bearer with trailing spaces', true, { Authorization: `Bearer ${JWT}  ` }, { kind: 'jwt' }],
+  [
+    'an Authorization header of exactly 8 KiB',
+    true,
+    { Authorization: `Bearer a.${'b'.repeat(8192 - 11)}.c` },
+    { kind: 'jwt' },
+  ],
+  [
+    'an Authorization header of 8 KiB and one character',
+    true,
+    { Authorization: `Bearer a.${'b'.repeat(8192 - 10)}.c` },
+    { status: 401, type: 'user_jwt_invalid' },
+  ],
   ['a valid session cookie', true, { Cookie: `a_session_demo=${SECRET}` }, { kind: 'session' }],
   [
     'a valid session cookie among others',
@@ -329,6 +343,10 @@ describe('appwriteAuth options', () => {
     ['a missing endpoint', { projectId: 'demo' }],
     ['an endpoint without a scheme', { endpoint: '127.0.0.1:9/v1', projectId: 'demo' }],
     ['a non-HTTP endpoint', { endpoint: 'ftp://127.0.0.1/v1', projectId: 'demo' }],
+    [
+      'an endpoint with http:// after its start',
+      { endpoint: 'ftp://127.0.0.1/?u=http://x', projectId: 'demo' },
+    ],
     ['a non-string endpoint', { endpoint: 42, projectId: 'demo' }],
   ])('throws for %s', (_, options) => {
     expect(() => appwriteAuth(options as AppwriteAuthOptions)).toThrow(
@@ -346,6 +364,13 @@ describe('appwriteAuth options', () => {
     expect(() => appwriteAuth({ endpoint: ENDPOINT, projectId } as AppwriteAuthOptions)).toThrow(
       new Error('appwriteAuth: `projectId` must be an Appwrite project id'),
     );
+  });
+
+  it('drops every trailing slash of the endpoint', async () => {
+    const app = new Hono<AppwriteAuthEnv>();
+    app.use(appwriteAuth({ endpoint: `${ENDPOINT}///`, projectId: 'demo' }));
+    app.get('/x', (c) => c.text(c.var.appwrite.client.config.endpoint));
+    expect(await (await app.request(URL_)).text()).toBe(ENDPOINT);
   });
 
   it('does not mutate the options it was given', () => {

@@ -483,6 +483,37 @@ describe('form posts without Origin or Sec-Fetch-Site', () => {
   });
 });
 
+describe('form posts in every encoding a browser uses', () => {
+  it.each([
+    ['urlencoded with a charset', 'application/x-www-form-urlencoded; charset=UTF-8'],
+    ['multipart with a boundary', 'multipart/form-data; boundary=----formboundary'],
+  ])('a %s login answers 303 to next, and a failed one 303 back to the login page', async (_, type) => {
+    const app = appWith();
+    const body = (password: string) => {
+      const fields = { email: 'user-a@example.com', password, next: '/me' };
+      if (type.startsWith('application/')) return new URLSearchParams(fields).toString();
+      return `${Object.entries(fields)
+        .map(
+          ([name, value]) =>
+            `------formboundary\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+        )
+        .join('')}------formboundary--\r\n`;
+    };
+    const post = (password: string) =>
+      request(app, '/auth/login', {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': type },
+        body: body(password),
+      });
+    const ok = await post('password-a');
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/me');
+    const failed = await post('wrong-password');
+    expect(failed.status).toBe(303);
+    expect(failed.headers.get('location')).toBe('/login?error=user_invalid_credentials&next=%2Fme');
+  });
+});
+
 describe('the OAuth failure page and other flows', () => {
   it('shows no attacker text: an unknown error type becomes the generic one', async () => {
     const app = appWith();
