@@ -7,6 +7,16 @@ const INVALID_RESPONSE = 'Appwrite answered with something that is not an Appwri
 
 const connectionRefused = Object.assign(new Error('connect failed'), { code: 'ECONNREFUSED' });
 const undiciSocket = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+/** An error as undici throws it, e.g. `ConnectTimeoutError` with code `UND_ERR_CONNECT_TIMEOUT`. */
+const undiciError = (name: string, message: string, code: string) =>
+  Object.assign(new Error(message), { name, code });
+/** What json-bigint (node-appwrite's parser) throws for truncated JSON: not an Error; `text` is the body. */
+const jsonBigintSyntaxError = {
+  name: 'SyntaxError',
+  message: 'Bad string',
+  at: 31,
+  text: '{"$id":"u1","email":"user-a@exam',
+};
 
 describe('fromUpstream', () => {
   it.each([
@@ -19,6 +29,11 @@ describe('fromUpstream', () => {
       'an Appwrite 404 keeps status, type and message',
       new AppwriteException('Row not found.', 404, 'row_not_found', ''),
       { code: 404, type: 'row_not_found', message: 'Row not found.' },
+    ],
+    [
+      'an Appwrite 400 keeps status, type and message',
+      new AppwriteException('Invalid `email` param.', 400, 'general_argument_invalid', ''),
+      { code: 400, type: 'general_argument_invalid', message: 'Invalid `email` param.' },
     ],
     [
       'an Appwrite 429 keeps status, type and message',
@@ -51,6 +66,21 @@ describe('fromUpstream', () => {
       { code: 502, type: 'upstream_invalid_response', message: INVALID_RESPONSE },
     ],
     [
+      'an Appwrite 3xx with a type becomes 502 upstream_invalid_response',
+      new AppwriteException('Moved Permanently', 301, 'general_unknown', ''),
+      { code: 502, type: 'upstream_invalid_response', message: INVALID_RESPONSE },
+    ],
+    [
+      'an Appwrite 4xx whose type is not a string becomes 502 upstream_invalid_response',
+      new AppwriteException('Unauthorized', 401, 401 as unknown as string, '{"type":401}'),
+      { code: 502, type: 'upstream_invalid_response', message: INVALID_RESPONSE },
+    ],
+    [
+      'an Appwrite 5xx whose type is not a string becomes 502 upstream_invalid_response',
+      new AppwriteException('Server Error', 500, 500 as unknown as string, '{"type":500}'),
+      { code: 502, type: 'upstream_invalid_response', message: INVALID_RESPONSE },
+    ],
+    [
       'a fetch failure (TypeError) becomes 502 upstream_unavailable',
       new TypeError('fetch failed'),
       { code: 502, type: 'upstream_unavailable', message: 'Appwrite is unreachable.' },
@@ -65,6 +95,16 @@ describe('fromUpstream', () => {
       connectionRefused,
       { code: 502, type: 'upstream_unavailable', message: 'Appwrite is unreachable.' },
     ],
+    ...[
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'CERT_HAS_EXPIRED',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    ].map((code): [string, unknown, { code: number; type: string; message: string }] => [
+      `a TLS failure (${code}) becomes 502 upstream_unavailable`,
+      Object.assign(new Error(`certificate problem: ${code.toLowerCase()}`), { code }),
+      { code: 502, type: 'upstream_unavailable', message: 'Appwrite is unreachable.' },
+    ]),
     [
       'an undici socket error becomes 502 upstream_unavailable',
       undiciSocket,
@@ -81,9 +121,34 @@ describe('fromUpstream', () => {
       { code: 504, type: 'upstream_timeout', message: 'Appwrite did not answer in time.' },
     ],
     [
+      'an undici headers timeout becomes 504 upstream_timeout',
+      undiciError('HeadersTimeoutError', 'Headers Timeout Error', 'UND_ERR_HEADERS_TIMEOUT'),
+      { code: 504, type: 'upstream_timeout', message: 'Appwrite did not answer in time.' },
+    ],
+    [
+      'an undici body timeout becomes 504 upstream_timeout',
+      undiciError('BodyTimeoutError', 'Body Timeout Error', 'UND_ERR_BODY_TIMEOUT'),
+      { code: 504, type: 'upstream_timeout', message: 'Appwrite did not answer in time.' },
+    ],
+    [
+      'an undici connect timeout becomes 504 upstream_timeout',
+      undiciError('ConnectTimeoutError', 'Connect Timeout Error', 'UND_ERR_CONNECT_TIMEOUT'),
+      { code: 504, type: 'upstream_timeout', message: 'Appwrite did not answer in time.' },
+    ],
+    [
       'a SyntaxError (truncated JSON) becomes 502 upstream_invalid_response',
       new SyntaxError('Unexpected end of JSON input'),
       { code: 502, type: 'upstream_invalid_response', message: INVALID_RESPONSE },
+    ],
+    [
+      "json-bigint's SyntaxError object (truncated JSON) becomes 502 upstream_invalid_response",
+      jsonBigintSyntaxError,
+      { code: 502, type: 'upstream_invalid_response', message: INVALID_RESPONSE },
+    ],
+    [
+      'an Error with a code that is no network error code becomes 500 general_unknown',
+      Object.assign(new Error('boom'), { code: 'MISSING_SECRET' }),
+      { code: 500, type: 'general_unknown', message: 'Server Error' },
     ],
     [
       'a plain Error becomes 500 general_unknown',
@@ -109,6 +174,18 @@ describe('fromUpstream', () => {
     const mapped = fromUpstream(new AppwriteException(body, 502, undefined, body));
     expect(mapped.message).not.toContain('<html>');
     expect(JSON.stringify(mapped.toBody())).not.toContain('secret');
+  });
+
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['number', 42],
+    // A code that cannot be turned into a string, so no pattern may be tested against it.
+    ['Error whose code is a Symbol', Object.assign(new Error('boom'), { code: Symbol('ECONNRESET') })],
+  ])('maps a thrown %s to 500 general_unknown without throwing itself', (_, error) => {
+    const mapped = fromUpstream(error);
+    expect(mapped.toBody()).toStrictEqual({ message: 'Server Error', code: 500, type: 'general_unknown' });
+    expect(mapped.cause).toBe(error);
   });
 
   it('never echoes the message of an Appwrite 5xx', () => {

@@ -71,6 +71,24 @@ describe('MemoryRateLimitStore', () => {
     await store.hit('later', limit, HOUR + 5_000);
     expect(store.size).toBe(1);
   });
+
+  it('sweeps a counter whose window ends at the instant of the sweep', async () => {
+    const store = new MemoryRateLimitStore();
+    const limit = { limit: 1, windowSeconds: 1 };
+    await store.hit('a', limit, HOUR); // sweeps; 'a' ends, and the next sweep is due, at HOUR + 1 s
+    await store.hit('b', limit, HOUR + 1_000);
+    expect(store.size).toBe(1);
+  });
+
+  it('sweeps at most once a second: an ended window is held until the next sweep', async () => {
+    const store = new MemoryRateLimitStore();
+    const limit = { limit: 1, windowSeconds: 1 };
+    await store.hit('a', limit, HOUR + 500); // sweeps; 'a' ends at HOUR + 1 s, the next sweep is due at + 1.5 s
+    await store.hit('b', limit, HOUR + 1_200);
+    expect(store.size).toBe(2);
+    await store.hit('c', limit, HOUR + 1_500); // sweeps 'a'
+    expect(store.size).toBe(2);
+  });
 });
 
 describe('normalizeIp', () => {
@@ -84,17 +102,37 @@ describe('normalizeIp', () => {
     ['203.0.113.7:5678', '203.0.113.7'],
     ['[2001:db8:1:2::99]:443', '2001:db8:1:2::/64'],
     ['010.000.000.001', '10.0.0.1'],
+    ['203.0.113.255', '203.0.113.255'],
     ['::1', '0:0:0:0::/64'],
+    ['2001:db8::', '2001:db8:0:0::/64'],
+    ['2001:db8:1:2:3:4::abcd', '2001:db8:1:2::/64'],
   ])('%s → %s', (input, expected) => {
     expect(normalizeIp(input)).toBe(expected);
   });
 
-  it.each(['', 'unknown', '256.1.1.1', '1.2.3', '1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', '1.2.3.4, 5.6.7.8'])(
-    'refuses %j',
-    (input) => {
-      expect(normalizeIp(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'unknown',
+    '256.1.1.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '1.1.2.3.4:80',
+    '1.2.3.4:123456',
+    '1:2:3',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7::8:9',
+    'g::1',
+    '12345::1',
+    '2001:db8::12345',
+    '1::ffff:1.2.3.4',
+    '::ffff:1.2.3.4.5',
+    'for=[2001:db8::1]',
+    '[2001:db8::1]:123456',
+    '1.2.3.4, 5.6.7.8',
+  ])('refuses %j', (input) => {
+    expect(normalizeIp(input)).toBeUndefined();
+  });
 });
 
 describe('limited routes', () => {
