@@ -87,7 +87,9 @@ const isNetworkFailure = (error: unknown): boolean => {
     /network connection lost|connection refused|socket|ECONN|EPIPE|ENOTFOUND|EAI_AGAIN/i.test(
       error.message,
     ) ||
-    (typeof code === 'string' && /^(?:E[A-Z]+|ConnectionRefused|UND_ERR)/.test(code))
+    // OpenSSL's certificate codes (a TLS failure on Node's pooled transport) carry no `E` prefix.
+    (typeof code === 'string' &&
+      /^(?:E[A-Z]+|ConnectionRefused|UND_ERR|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code))
   );
 };
 
