@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { type Context, Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { nextTargets } from '../test/support/next-targets.ts';
-import { isFormPost, landsOnTrustedOrigin, safeRedirect, wantsHtml, withQuery } from './redirects.ts';
+import { AppwriteHttpError } from './errors.ts';
+import {
+  isFormPost,
+  landsOnTrustedOrigin,
+  publicOrigin,
+  requireSafeRedirect,
+  safeRedirect,
+  wantsHtml,
+  withQuery,
+} from './redirects.ts';
 
 const ORIGIN = 'https://app.test';
 const ALLOWED = ['https://front.test', 'http://localhost:5173'];
@@ -184,5 +193,53 @@ describe('isFormPost and wantsHtml', () => {
 
   it('wantsHtml is false without an Accept header', async () => {
     expect(await judge(wantsHtml, {})).toBe(false);
+  });
+});
+
+describe('publicOrigin and requireSafeRedirect', () => {
+  /** Runs `handler` inside Hono on a request to `url` and returns its JSON answer. */
+  const inside = async (url: string, handler: (c: Context) => unknown) => {
+    const app = new Hono();
+    app.get('/x', (c) => {
+      try {
+        return c.json({ value: handler(c) });
+      } catch (error) {
+        const failure = error as AppwriteHttpError;
+        return c.json({ error: failure instanceof AppwriteHttpError ? failure.toBody() : String(error) });
+      }
+    });
+    return (await app.request(url)).json();
+  };
+
+  it('publicOrigin is PUBLIC_ORIGIN when set, else the origin the request was addressed to', async () => {
+    expect(
+      await inside('http://app.test:8080/x?y=1', (c) => publicOrigin(c, { PUBLIC_ORIGIN: undefined })),
+    ).toEqual({
+      value: 'http://app.test:8080',
+    });
+    expect(
+      await inside('http://app.test/x', (c) => publicOrigin(c, { PUBLIC_ORIGIN: 'https://public.test' })),
+    ).toEqual({
+      value: 'https://public.test',
+    });
+  });
+
+  it('requireSafeRedirect returns a safe target and throws 400 general_argument_invalid for an unsafe one', async () => {
+    const config = { PUBLIC_ORIGIN: 'https://app.test', ALLOWED_ORIGINS: ['https://front.test'] };
+    expect(
+      await inside('http://internal/x', (c) => requireSafeRedirect(c, config, 'https://front.test/a')),
+    ).toEqual({
+      value: 'https://front.test/a',
+    });
+    expect(
+      await inside('http://internal/x', (c) => requireSafeRedirect(c, config, '/..//evil.example')),
+    ).toEqual({
+      error: {
+        message:
+          'Invalid `next` param: only paths on this site or allow-listed origins (ALLOWED_ORIGINS) are accepted.',
+        code: 400,
+        type: 'general_argument_invalid',
+      },
+    });
   });
 });

@@ -142,6 +142,7 @@ describe('oauthStateCookie', () => {
   it.each([
     ['__Host-a_session_demo', '__Host-a_session_demo_oauth'],
     ['__Secure-sid', '__Host-sid_oauth'],
+    ['my__Secure-sid', '__Host-my__Secure-sid_oauth'],
   ])('does not stack prefixes: session cookie %s gives %s', (name, expected) => {
     expect(oauthStateCookie({ SESSION_COOKIE_NAME: name }).name).toBe(expected);
   });
@@ -171,6 +172,8 @@ describe('cookieCount', () => {
     ['a_session_demo_oauth=x; a_session_demo_email=y; xa_session_demo=z', 0],
     ['a_session_demo; a_session_demo=', 1],
     ['a_session_demo=a=b; a_session_demo==', 2],
+    // A pair without `=` is no cookie of that name, however it ends.
+    ['a_session_demoX; a_session_demo=1', 1],
   ])('counts a_session_demo in %j as %i', (header, expected) => {
     expect(cookieCount(header, 'a_session_demo')).toBe(expected);
   });

@@ -247,6 +247,17 @@ describe('hashSecret', () => {
 });
 
 describe('jwtExpiry', () => {
+  it.each([
+    ['a string exp', { exp: '2000000000' }],
+    ['an exp beyond what a number holds', '{"exp":1e400}'],
+    ['no exp', { userId: 'u' }],
+  ])('is undefined for %s', (_, payload) => {
+    const body = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString(
+      'base64url',
+    );
+    expect(jwtExpiry(`e30.${body}.sig`)).toBeUndefined();
+  });
+
   const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const jwt = (payload: unknown) => `${segment({ alg: 'HS256', typ: 'JWT' })}.${segment(payload)}.sig`;
 

@@ -304,6 +304,22 @@ describe('a session cookie sent more than once (cookie tossing)', () => {
     expect(valid.headers.getSetCookie()).toStrictEqual([]);
   });
 
+  it('clears no cookie for a malformed Bearer header (only a refused session cookie is cleared)', async () => {
+    const { app } = throughContext();
+    const response = await app.request(URL_, {
+      headers: { Authorization: 'Bearer nope', Cookie: `a_session_demo=${SECRET}` },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.getSetCookie()).toStrictEqual([]);
+  });
+
+  it('refuses a session cookie whose first character is outside the secret alphabet', async () => {
+    const { app } = throughContext();
+    const response = await app.request(URL_, { headers: { Cookie: `a_session_demo=!${SECRET}` } });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { type: string }).type).toBe('user_session_invalid');
+  });
+
   it('refuses a malformed session cookie that is not alone in the header', async () => {
     const { app, hits } = throughContext({ required: false });
     const response = await app.request(URL_, {
@@ -381,6 +397,22 @@ describe('appwriteAuth options', () => {
 });
 
 describe('getAuth', () => {
+  it.each([
+    ['null', null],
+    ['a string', 'jwt'],
+    ['an object without kind', { userId: 'u' }],
+  ])('throws when the auth variable is %s, as when appwriteAuth is not mounted', async (_, value) => {
+    const app = new Hono();
+    app.onError(onError);
+    app.get('/x', (c) => {
+      c.set('auth' as never, value as never);
+      return c.json({ kind: getAuth(c).kind });
+    });
+    expect(((await (await app.request(URL_)).json()) as { message: string }).message).toBe(
+      'getAuth: appwriteAuth() is not mounted on this route',
+    );
+  });
+
   it('throws when appwriteAuth is not mounted, instead of looking like a guest', async () => {
     const app = new Hono<AppwriteAuthEnv>();
     app.onError(onError);

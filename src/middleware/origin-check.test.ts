@@ -109,6 +109,7 @@ describe('originCheck', () => {
       'Multipart/Form-Data; boundary=----x',
       'text/plain',
       'text/plain;charset=utf-8',
+      'text/plain ; charset=utf-8',
     ];
 
     it.each(FORM_TYPES)('answers 403 to %s without a Referer', async (type) => {
@@ -126,6 +127,7 @@ describe('originCheck', () => {
       ['a Referer that is not a URL', 'not a url'],
       ['a relative Referer', '/login'],
       ['a non-http Referer', 'file:///tmp/page.html'],
+      ['a blob: Referer naming our origin', 'blob:http://app.test/0d5b4f4e-1111-2222-3333-444455556666'],
       ['a Referer on our host with credentials in front of another host', 'http://app.test@evil.example/'],
     ])('answers 403 to a form post with %s', async (_, referer) => {
       const { app, hits } = setup({ allowedOrigins: ['https://front.test'] });
