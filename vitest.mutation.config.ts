@@ -12,7 +12,7 @@ const SUITES = {
   'src/session-cookie.ts': ['src/session-cookie.test.ts'],
   'src/middleware/origin-check.ts': ['src/middleware/origin-check.test.ts'],
   'src/middleware/appwrite-auth.ts': ['src/middleware/appwrite-auth.test.ts', 'test/worker/identity.test.ts'],
-  'src/appwrite/identity.ts': ['test/worker/identity.test.ts'],
+  'src/appwrite/identity.ts': ['src/appwrite/identity.test.ts', 'test/worker/identity.test.ts'],
   'src/appwrite/jwt-cache.ts': ['src/appwrite/jwt-cache.test.ts'],
 };
 

@@ -48,6 +48,7 @@ describe('verifyAppwriteJwt edge cases', () => {
     ['iat exactly an hour ago', { ...valid, iat: NOW - 3600 }, 'Expired'],
     ['iat an hour less a second ago', { ...valid, iat: NOW - 3599 }, 'valid'],
     ['iat that is not a number', { ...valid, iat: String(NOW - 7200) }, 'valid'],
+    ['iat that is a numeric string far in the past', { ...valid, iat: '-7200' }, 'valid'],
     ['a userId that is not a string', { ...valid, userId: 42 }, 'No user'],
     ['a userId Appwrite would not issue', { ...valid, userId: '-user' }, 'No user'],
     ['a payload that is an array', [valid], 'Malformed token'],
@@ -110,6 +111,18 @@ describe('IdentityCache bounds and order', () => {
     // Both revocations are remembered: an unrelated key's answer is still kept.
     cache.set('c', user, before);
     expect(cache.get('c')).toBe(user);
+  });
+
+  it('bounds its memory of revocations: past maxEntries, answers older than the one forgotten are refused', () => {
+    const cache = new IdentityCache({ ttlMs: 10_000, maxEntries: 2 });
+    const before = cache.ticket();
+    cache.revoke('a');
+    cache.revoke('b');
+    cache.revoke('c'); // forgets 'a': whether `before` predates a revocation of 'z' is no longer known
+    cache.set('z', user, before);
+    expect(cache.get('z')).toBeUndefined();
+    cache.set('z', user, cache.ticket());
+    expect(cache.get('z')).toBe(user);
   });
 
   it('counts a revoked key revoked again as the newest revocation', () => {

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Client } from 'node-appwrite';
 import { Account } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
+import type { Transport } from '../appwrite/transport.ts';
 import { AppwriteHttpError } from '../errors.ts';
 import {
   type AppwriteAuthEnv,
@@ -380,6 +381,27 @@ describe('appwriteAuth options', () => {
     expect(() => appwriteAuth({ endpoint: ENDPOINT, projectId } as AppwriteAuthOptions)).toThrow(
       new Error('appwriteAuth: `projectId` must be an Appwrite project id'),
     );
+  });
+
+  it.each([
+    ['10 s by default', {}, 10_000],
+    ['timeoutMs when given', { timeoutMs: 750 }, 750],
+  ])('gives each Appwrite request a deadline of %s', async (_, extra, expected) => {
+    const deadlines: Array<number | undefined> = [];
+    const transport: Transport = async (_url, request) => {
+      deadlines.push(request.timeoutMs);
+      return {
+        status: 200,
+        headers: new Headers({ 'content-type': 'application/json' }),
+        text: async () => '{}',
+        arrayBuffer: async () => new ArrayBuffer(0),
+      };
+    };
+    const app = new Hono<AppwriteAuthEnv>();
+    app.use(appwriteAuth({ endpoint: ENDPOINT, projectId: 'demo', transport, ...extra }));
+    app.get('/x', async (c) => c.json(await c.var.appwrite.account.get()));
+    expect((await app.request(URL_, { headers: { Authorization: `Bearer ${JWT}` } })).status).toBe(200);
+    expect(deadlines).toEqual([expected]);
   });
 
   it('drops every trailing slash of the endpoint', async () => {
