@@ -83,7 +83,8 @@ const heldState = (c: Context<AppEnv>): { state: string | undefined; duplicated:
  * when the state cookie was duplicated. A navigation carrying no state or another state (a link
  * from another site) leaves a flow in progress alone.
  */
-const endFlow = (c: Context<AppEnv>, held: ReturnType<typeof heldState>, sent: unknown): boolean => {
+const endFlow = (c: Context<AppEnv>, sent: unknown): boolean => {
+  const held = heldState(c);
   const matches = held.state !== undefined && typeof sent === 'string' && sameState(sent, held.state);
   if (matches || held.duplicated) {
     const stateCookie = oauthStateCookie(c.get('config'));
@@ -119,7 +120,7 @@ export const oauthRoutes = new Hono<AppEnv>()
     '/callback',
     browserAware(async (c) => {
       const { config } = c.var;
-      const matched = endFlow(c, heldState(c), c.req.query('state'));
+      const matched = endFlow(c, c.req.query('state'));
       const query = callbackQuery.safeParse(c.req.query());
       if (!matched || !query.success) {
         const error = new AppwriteHttpError(
@@ -146,7 +147,7 @@ export const oauthRoutes = new Hono<AppEnv>()
   )
   .get('/failure', (c) => {
     const { config } = c.var;
-    endFlow(c, heldState(c), c.req.query('state'));
+    endFlow(c, c.req.query('state'));
     const type = failureType(c.req.query('error'));
     if (wantsHtml(c)) return c.redirect(withQuery(config.LOGIN_PATH, { error: type }), 302);
     throw new AppwriteHttpError(401, type, 'OAuth2 sign-in failed or was cancelled.');
