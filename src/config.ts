@@ -1,4 +1,4 @@
-// zod/mini: the same validation as zod, tree-shakable (~5 KiB gzip instead of ~90 KiB in the worker).
+// zod/mini: the same validation as zod, tree-shakable, so the Workers bundle carries only what is used.
 import * as z from 'zod/mini';
 import type { Transport } from './appwrite/transport.ts';
 import { type Limit, RATE_LIMIT_DEFAULTS, type RateLimitRule } from './rate-limit.ts';

@@ -84,7 +84,7 @@ class RequestAuth implements Auth {
   }
 }
 
-// Three base64url segments; 8 KiB is far above any JWT Appwrite mints.
+// Three base64url segments; the header's length bound is far above any JWT Appwrite mints.
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
 // Appwrite session secrets are base64 (1.5+: of `{"id","secret"}`); tolerate base64url and dots.
 const SESSION_SECRET = /^[A-Za-z0-9+/=_.-]{16,4096}$/;
