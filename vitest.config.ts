@@ -23,15 +23,15 @@ const workerd = (protocol: 'http' | 'https') => ({
   // The same aliases as wrangler.toml: node-appwrite gets the platform's fetch.
   resolve: {
     alias: {
-      undici: new URL('./src/platform/undici-fetch.ts', import.meta.url).pathname,
-      fs: new URL('./src/platform/empty.ts', import.meta.url).pathname,
-      'json-bigint': new URL('./src/platform/json-native.ts', import.meta.url).pathname,
+      undici: 'hono-appwrite/workers/undici',
+      fs: 'hono-appwrite/workers/empty',
+      'json-bigint': 'hono-appwrite/workers/json-bigint',
     },
   },
   test: {
     name: `workerd-${protocol}`,
     include: ['test/workerd/**/*.test.ts'],
-    globalSetup: ['test/setup/workerd-emulator.ts'],
+    globalSetup: ['test/setup/library-build.ts', 'test/setup/workerd-emulator.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
@@ -43,11 +43,12 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['emulator/**/*.test.ts', 'src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/workerd/**'],
-          // Creates the local CA that HTTPS suites trust through NODE_EXTRA_CA_CERTS (read by Node at
-          // process start, so it must be set before the test workers are forked).
-          globalSetup: ['test/setup/local-ca.ts', 'test/setup/redis.ts'],
+          // Builds the library the app imports (when its sources changed), and creates the local CA
+          // that HTTPS suites trust through NODE_EXTRA_CA_CERTS (read by Node at process start, so it
+          // must be set before the test workers are forked).
+          globalSetup: ['test/setup/library-build.ts', 'test/setup/local-ca.ts', 'test/setup/redis.ts'],
           pool: 'forks',
           testTimeout: 20_000,
           hookTimeout: 30_000,

@@ -66,7 +66,7 @@ const startEmulatorProcess = async () => {
   const port = await freePort();
   return startProcess({
     command: process.execPath,
-    args: ['emulator/cli.ts', '--port', String(port), '--no-rate-limits'],
+    args: ['packages/appwrite-emulator/src/cli.ts', '--port', String(port), '--no-rate-limits'],
     env: {},
     port,
     healthPath: '/v1/health/version',

@@ -22,7 +22,7 @@ const main = async () => {
   const emulatorPort = await freePort();
   const emulator = await startProcess({
     command: process.execPath,
-    args: ['emulator/cli.ts', '--port', String(emulatorPort), '--no-rate-limits'],
+    args: ['packages/appwrite-emulator/src/cli.ts', '--port', String(emulatorPort), '--no-rate-limits'],
     env: {},
     port: emulatorPort,
     healthPath: '/v1/health/version',

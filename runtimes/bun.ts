@@ -1,10 +1,9 @@
 // Bun entry: `npm run start:bun`. Needs APPWRITE_* in the environment (e.g. `npm run emulator`).
 import { getConnInfo } from 'hono/bun';
-import { parseConfig } from '../src/config.ts';
-import { createServerApp } from '../src/platform/server-app.ts';
+import { configOrExit } from '../src/config.ts';
+import { createServerApp } from '../src/server-app.ts';
 
-const config = parseConfig(process.env);
-const app = await createServerApp(config, {
+const app = await createServerApp(configOrExit(process.env), {
   // The socket's peer address (Bun passes its server as the env), for per-IP limits.
   connInfo: (c) => getConnInfo(c).remote.address,
 });

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
+import { RATE_LIMIT_DEFAULTS } from 'hono-appwrite';
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, parseConfig } from './config.ts';
-import { RATE_LIMIT_DEFAULTS } from './rate-limit.ts';
 
 const minimal = {
   APPWRITE_ENDPOINT: 'https://cloud.example.com/v1',

@@ -1,7 +1,6 @@
 // zod/mini: the same validation as zod, tree-shakable, so the Workers bundle carries only what is used.
+import { type Limit, RATE_LIMIT_DEFAULTS, type RateLimitRule } from 'hono-appwrite';
 import * as z from 'zod/mini';
-import type { Transport } from './appwrite/transport.ts';
-import { type Limit, RATE_LIMIT_DEFAULTS, type RateLimitRule } from './rate-limit.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -56,11 +55,11 @@ const rateLimitValue = z.optional(
 );
 
 /**
- * The worker's environment, validated once at start-up. Errors name the bad keys, never their values.
+ * The app's environment, validated once at start-up. Errors name the bad keys, never their values.
  *
  * - `APPWRITE_ENDPOINT` — e.g. `https://cloud.appwrite.io/v1`; HTTPS unless the host is loopback.
  * - `APPWRITE_PROJECT_ID`, `APPWRITE_API_KEY` (secret; used only for creating accounts and sessions).
- * - `PUBLIC_ORIGIN` — the worker's public origin (OAuth return URLs, same-origin checks). Default: the
+ * - `PUBLIC_ORIGIN` — the app's public origin (OAuth return URLs, same-origin checks). Default: the
  *   origin of each request, which is right unless a proxy rewrites `Host`.
  * - `ALLOWED_ORIGINS` — extra origins (comma-separated) trusted for `next` redirects and for unsafe
  *   requests that carry cookies. Default: none (same origin only).
@@ -197,10 +196,7 @@ const rateLimits = (env: Record<string, unknown>): Partial<Record<RateLimitRule,
 };
 
 /** The validated configuration, inferred from {@link configSchema}. */
-export type Config = z.output<typeof configSchema> & {
-  /** Not from the environment: the transport `createApp` was given (see `CreateAppOptions`). */
-  transport?: Transport | undefined;
-};
+export type Config = z.output<typeof configSchema>;
 
 /** What {@link parseConfig} accepts: the raw environment (strings). */
 export type ConfigInput = z.input<typeof configSchema>;
@@ -222,4 +218,17 @@ export const parseConfig = (env: Record<string, unknown>): Config => {
     );
   }
   return result.data;
+};
+
+/**
+ * {@link parseConfig} for a server's start-up: a bad configuration prints which keys are wrong (never
+ * their values) and exits with status 1, instead of a stack trace.
+ */
+export const configOrExit = (env: Record<string, unknown>): Config => {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    console.error(`${(error as Error).message}. See docs/configuration.md.`);
+    process.exit(1);
+  }
 };

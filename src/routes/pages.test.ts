@@ -5,8 +5,8 @@
 // script, so what the server sends is what the browser shows.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../../test/support/demo.ts';
 import { createApp } from '../app.ts';
 import { parseConfig } from '../config.ts';

@@ -1,13 +1,18 @@
 /** @jsxImportSource hono/jsx */
-import type { Context } from 'hono';
-import { type Client, type Models, Query } from 'node-appwrite';
-import { userServices } from '../appwrite/clients.ts';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie } from 'hono/cookie';
+import {
+  AppwriteHttpError,
+  fromUpstream,
+  getAuth,
+  getUser,
+  safeRedirect,
+  takeFormEmail,
+} from 'hono-appwrite';
+import { type Client, Query } from 'node-appwrite';
 import { listRows } from '../appwrite/rows.ts';
 import type { Config } from '../config.ts';
-import { AppwriteHttpError, upstream } from '../errors.ts';
 import { Hono } from '../hono.ts';
-import { readCredential } from '../middleware/appwrite-auth.ts';
-import { takeFlashEmail } from '../pages/flash.ts';
 import { STYLESHEET, STYLESHEET_PATH } from '../pages/styles.ts';
 import {
   ErrorPage,
@@ -18,31 +23,30 @@ import {
   SignupPage,
   type TableView,
 } from '../pages/views.tsx';
-import { publicOrigin, safeRedirect } from '../redirects.ts';
-import { clearSessionCookie } from '../session-cookie.ts';
 import type { AppEnv } from '../types.ts';
 
 type PageStatus = Parameters<typeof renderPage>[2];
 
 /** The `next` query parameter when it is a safe target; an unsafe one is dropped, not carried on. */
-const safeNext = (c: Context<AppEnv>): string | undefined => {
+const safeNext = (c: Context<AppEnv>, config: Config): string | undefined => {
   const next = c.req.query('next');
   if (!next) return undefined;
-  const { config } = c.var;
-  return safeRedirect(next, publicOrigin(c, config), config.ALLOWED_ORIGINS) ?? undefined;
+  return (
+    safeRedirect(next, config.PUBLIC_ORIGIN ?? new URL(c.req.url).origin, config.ALLOWED_ORIGINS) ?? undefined
+  );
 };
 
 /** What a form page shows again after a failed post: the error, the kept email, a safe `next`. */
 const formState = (c: Context<AppEnv>, config: Config) => ({
   error: c.req.query('error'),
-  email: takeFlashEmail(c, config),
-  next: safeNext(c),
+  email: takeFormEmail(c, { cookieName: config.SESSION_COOKIE_NAME }),
+  next: safeNext(c, config),
 });
 
 /** Reads the rows of `HOME_TABLE` as the user; a failure is shown in the page, not thrown. */
 const readTable = async (client: Client, table: NonNullable<Config['HOME_TABLE']>): Promise<TableView> => {
   try {
-    const list = await upstream(listRows(client, { ...table, queries: [Query.limit(100)] }));
+    const list = await listRows(client, { ...table, queries: [Query.limit(100)] });
     return { tableId: table.tableId, rows: list.rows, total: list.total };
   } catch (error) {
     if (error instanceof AppwriteHttpError) return { tableId: table.tableId, error: error.type };
@@ -50,17 +54,36 @@ const readTable = async (client: Client, table: NonNullable<Config['HOME_TABLE']
   }
 };
 
-/** An upstream failure on a page: an HTML page with the mapped status instead of JSON. */
-const pageError = (c: Context<AppEnv>, error: unknown): Promise<Response> => {
+/** Forgets the session cookie this browser sent (expired, signed out elsewhere, or malformed). */
+const forgetSessionCookie = (c: Context, config: Config): void => {
+  deleteCookie(c, config.SESSION_COOKIE_NAME, {
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    ...(config.SESSION_COOKIE_DOMAIN ? { domain: config.SESSION_COOKIE_DOMAIN } : {}),
+  });
+};
+
+/**
+ * The one way errors reach a page: a credential Appwrite (or the middleware) refused shows the
+ * signed-out page, its cookie cleared — a mangled cookie must not lock the user out of the page that
+ * lets them sign in again; any other failure is an HTML page with the mapped status, never JSON.
+ */
+const pageError = (config: Config) => (error: Error, c: Context<AppEnv>) => {
   if (!(error instanceof AppwriteHttpError)) throw error;
+  if (error.status === 401) {
+    forgetSessionCookie(c, config);
+    return renderPage(c, <SignedOutPage notice="user_unauthorized" loginPath={config.LOGIN_PATH} />);
+  }
   return renderPage(c, <ErrorPage code={error.status} type={error.type} />, error.status as PageStatus);
 };
 
 /**
  * The server-rendered pages: `/` (who you are, your rows, JWT, sign out, guest upgrade), the login
- * page at `LOGIN_PATH` and `/signup`. Plain forms posting to `/auth/*`; no script.
+ * page at `LOGIN_PATH` and `/signup`. Plain forms posting to `/auth/*`; no script. `guestOrUser` is
+ * `appwriteAuth` with `optional: true`.
  */
-export const pageRoutes = (config: Config) =>
+export const pageRoutes = (config: Config, guestOrUser: MiddlewareHandler<AppEnv>) =>
   new Hono<AppEnv>()
     .get(STYLESHEET_PATH, (c) =>
       c.body(STYLESHEET, 200, {
@@ -79,32 +102,14 @@ export const pageRoutes = (config: Config) =>
     .get('/signup', (c) =>
       renderPage(c, <SignupPage {...formState(c, config)} loginPath={config.LOGIN_PATH} />),
     )
-    .get('/', async (c) => {
+    .get('/', guestOrUser, async (c) => {
       const error = c.req.query('error');
-      const email = takeFlashEmail(c, config);
-      const signedOut = (notice: string | undefined) =>
-        renderPage(c, <SignedOutPage notice={notice} loginPath={config.LOGIN_PATH} />);
-      let credential: ReturnType<typeof readCredential>;
-      try {
-        credential = readCredential(c, config.SESSION_COOKIE_NAME);
-      } catch {
-        // A mangled cookie must not lock the user out of the page that lets them sign in again.
-        clearSessionCookie(c, config);
-        return signedOut('user_unauthorized');
+      const email = takeFormEmail(c, { cookieName: config.SESSION_COOKIE_NAME });
+      if (getAuth(c).kind === 'guest') {
+        return renderPage(c, <SignedOutPage notice={error} loginPath={config.LOGIN_PATH} />);
       }
-      if (!credential) return signedOut(error);
-      const { account, client } = userServices(config, credential);
-      let user: Models.User<Models.Preferences>;
-      try {
-        user = await upstream(account.get());
-      } catch (failure) {
-        if (failure instanceof AppwriteHttpError && failure.status === 401) {
-          // The session ended upstream (expired, signed out elsewhere): forget it here too.
-          if (credential.kind === 'session') clearSessionCookie(c, config);
-          return signedOut('user_unauthorized');
-        }
-        return pageError(c, failure);
-      }
-      const table = config.HOME_TABLE ? await readTable(client, config.HOME_TABLE) : undefined;
+      const user = await getUser(c);
+      const table = config.HOME_TABLE ? await readTable(c.var.appwrite.client, config.HOME_TABLE) : undefined;
       return renderPage(c, <HomePage user={user} table={table} error={error} email={email} />);
-    });
+    })
+    .onError(pageError(config));

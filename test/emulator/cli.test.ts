@@ -25,7 +25,7 @@ const running = new Set<ChildProcess>();
 
 /** Starts `node emulator/cli.ts ...args` (Node strips the TypeScript types itself). */
 const startCli = (args: string[]): Cli => {
-  const child = spawn(process.execPath, ['emulator/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['packages/appwrite-emulator/src/cli.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, EMULATOR_PORT: undefined },

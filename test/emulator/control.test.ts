@@ -1,6 +1,7 @@
 // The control API's request counter, which the benchmark uses to count upstream calls.
+
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { API_KEY, PROJECT } from '../support/demo.ts';
 
 describe('GET /_emulator/stats', () => {

@@ -1,6 +1,6 @@
+import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from 'appwrite-emulator';
 import { Account, AppwriteException, Client } from 'node-appwrite';
 import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest';
-import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '../../emulator/index.ts';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
 
 /** Every SDK suite runs over plain HTTP and over HTTPS (real Appwrite is HTTPS). */

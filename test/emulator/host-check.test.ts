@@ -3,14 +3,14 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createEmulatorApp,
   createEmulatorContext,
   type EmulatorContext,
   type RunningEmulator,
   startEmulator,
-} from '../../emulator/index.ts';
+} from 'appwrite-emulator';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { API_KEY, PROJECT } from '../support/demo.ts';
 import { PROTOCOLS } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type CertificateAuthority, createLocalCA, writeCaCertificate } from '../../emulator/tls.ts';
+import { type CertificateAuthority, createLocalCA, writeCaCertificate } from 'appwrite-emulator';
 
 /** The run's test CA and the files that make each runtime trust it. */
 export interface TestCa {

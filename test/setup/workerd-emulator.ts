@@ -1,5 +1,5 @@
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import type { TestProject } from 'vitest/node';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { testCa } from './test-ca.ts';
 
 declare module 'vitest' {

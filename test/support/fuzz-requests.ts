@@ -3,10 +3,10 @@
 // and the invariants every answer must hold. Credentials are placeholders (`«session:3»`) resolved
 // against a pool of real ones when the request is sent, so counterexamples stay printable.
 import fc from 'fast-check';
-import type { Transport } from '../../src/appwrite/transport.ts';
+import type { Transport } from 'hono-appwrite';
+import { nextTargets } from '../../packages/hono-appwrite/test/support/next-targets.ts';
 import { STYLESHEET_PATH } from '../../src/pages/styles.ts';
 import { BIRTHDAYS, DATABASE, PROJECT } from './demo.ts';
-import { nextTargets } from './next-targets.ts';
 
 /** The worker's origin in these tests (a platform the emulator accepts for OAuth return URLs). */
 export const BASE = 'http://127.0.0.1:8787';
@@ -827,6 +827,7 @@ export const ALLOWED_RESPONSE_HEADERS = new Set([
   'set-cookie',
   'strict-transport-security',
   'vary',
+  'www-authenticate',
   'x-content-type-options',
   'x-dns-prefetch-control',
   'x-download-options',
@@ -836,6 +837,12 @@ export const ALLOWED_RESPONSE_HEADERS = new Set([
   'x-ratelimit-remaining',
   'x-ratelimit-reset',
   'x-xss-protection',
+]);
+
+/** RFC 6750 challenges: no credential, or a refused Bearer token. */
+const BEARER_CHALLENGES = new Set([
+  'Bearer realm="appwrite"',
+  'Bearer realm="appwrite", error="invalid_token"',
 ]);
 
 const ALLOWED_COOKIES = new Set([COOKIE, `__Host-${COOKIE}_oauth`, `${COOKIE}_email`]);
@@ -886,6 +893,9 @@ export const checkAnswer = (
   }
   for (const [name, value] of answer.headers) {
     if (!ALLOWED_RESPONSE_HEADERS.has(name)) problems.push(`unexpected response header ${name}`);
+    if (name === 'www-authenticate' && (status !== 401 || !BEARER_CHALLENGES.has(value))) {
+      problems.push(`unexpected WWW-Authenticate ${JSON.stringify(value)} on ${status}`);
+    }
     if (CONTROL.test(value) && name !== 'set-cookie') problems.push(`control character in ${name}`);
   }
   for (const line of answer.setCookies) {

@@ -1,7 +1,8 @@
 // The contract every rate-limit store must keep (memory, Redis, Durable Object), shared by the node
 // suite and the workerd suite, like the runtime scenario.
+
+import type { Limit, RateLimitStore } from 'hono-appwrite';
 import { expect, it } from 'vitest';
-import type { Limit, RateLimitStore } from '../../src/rate-limit.ts';
 
 const HOUR = Date.parse('2030-01-01T10:00:00.000Z');
 const limit: Limit = { limit: 3, windowSeconds: 60 };

@@ -1,15 +1,15 @@
 // Issue 6 §3: the worker under generated requests. fast-check sends well over 10,000 requests across
 // every route (odd methods, paths, headers, cookies, credentials and bodies) to apps built against an
 // in-process emulator, and checks every answer, every request sent upstream and every log line.
+
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import fc from 'fast-check';
+import type { Transport } from 'hono-appwrite';
+import { nodeCrypto, poolTransport } from 'hono-appwrite/node';
 import { Account, Client, Users } from 'node-appwrite';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { createApp } from '../../src/app.ts';
-import type { Transport } from '../../src/appwrite/transport.ts';
 import { parseConfig } from '../../src/config.ts';
-import { nodeCryptoOptions } from '../../src/platform/node-crypto.ts';
-import { poolTransport } from '../../src/platform/undici-pool.ts';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
 import {
   type Answer,
@@ -169,7 +169,7 @@ describe('generated requests', () => {
         APPWRITE_JWT_KEY: JWT_KEY,
         IDENTITY_CACHE_TTL_SECONDS: '5',
       },
-      nodeCryptoOptions,
+      nodeCrypto,
     );
     await refill(quiet);
     const statuses = new Map<number, number>();

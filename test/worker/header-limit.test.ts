@@ -6,10 +6,10 @@ import { createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { serve } from '@hono/node-server';
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import { Hono } from 'hono';
+import { answerClientErrorsAsJson } from 'hono-appwrite/node';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { answerClientErrorsAsJson } from '../../src/platform/client-error.ts';
 
 /** A request whose headers (20 KiB) are over Node's default limit of 16 KiB. */
 const OVERSIZED = `GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(20 * 1024)}\r\n\r\n`;

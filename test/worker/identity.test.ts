@@ -1,14 +1,15 @@
 // Identity without a round trip: local JWT verification with Appwrite's key, and the opt-in
 // identity cache for /me — counted in upstream calls, and purged by a logout through the worker.
+
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import { Hono } from 'hono';
 import { sign } from 'hono/jwt';
+import { type AppwriteAuthEnv, appwriteAuth, getAuth } from 'hono-appwrite';
+import { nodeCrypto } from 'hono-appwrite/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { IdentityCache, verifyAppwriteJwt } from '../../packages/hono-appwrite/src/appwrite/identity.ts';
 import { createApp } from '../../src/app.ts';
-import { IdentityCache, verifyAppwriteJwt } from '../../src/appwrite/identity.ts';
 import { parseConfig } from '../../src/config.ts';
-import { type AppwriteAuthEnv, appwriteAuth, getAuth } from '../../src/middleware/appwrite-auth.ts';
-import { nodeCryptoOptions } from '../../src/platform/node-crypto.ts';
 import { API_KEY, upstreamCalls as emulatorRequests, PROJECT } from '../support/demo.ts';
 
 const KEY = 'test-jwt-key-0123456789abcdef';
@@ -18,7 +19,7 @@ const inSeconds = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
 // (what the Node, Bun and Deno entries pass).
 describe.each([
   ['Web Crypto', undefined],
-  ['node:crypto', nodeCryptoOptions.verifyHmacSha256],
+  ['node:crypto', nodeCrypto.verifyHmacSha256],
 ])('verifyAppwriteJwt (%s)', (_verifier, verifyHmac) => {
   const verify = (jwt: string, key: string) => verifyAppwriteJwt(jwt, key, undefined, verifyHmac);
 
@@ -220,10 +221,7 @@ describe('the worker with APPWRITE_JWT_KEY and IDENTITY_CACHE_TTL_SECONDS', () =
   it("exposes the verified user id to the app's own routes (no Appwrite call)", async () => {
     const { jwt } = await signIn(app({}));
     const custom = new Hono<AppwriteAuthEnv>()
-      .use(
-        '*',
-        appwriteAuth({ endpoint: emulator.endpoint, projectId: PROJECT, jwtKey: KEY, required: true }),
-      )
+      .use('*', appwriteAuth({ endpoint: emulator.endpoint, projectId: PROJECT, jwtKey: KEY }))
       .get('/who', (c) => c.json(getAuth(c)));
     const before = await upstreamCalls();
     const response = await custom.request('/who', { headers: { authorization: `Bearer ${jwt}` } });

@@ -1,12 +1,14 @@
 // Abuse limits: the store contract (memory and a real Redis), every limited route through the app
 // against the emulator, the client-IP rules, and two worker processes sharing one Redis budget.
+
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import fc from 'fast-check';
+import { MemoryRateLimitStore, type RateLimitStore } from 'hono-appwrite';
+import { RedisRateLimitStore } from 'hono-appwrite/redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { normalizeIp, windowEnd } from '../../packages/hono-appwrite/src/rate-limit.ts';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
-import { RedisRateLimitStore } from '../../src/platform/redis-store.ts';
-import { MemoryRateLimitStore, normalizeIp, type RateLimitStore, windowEnd } from '../../src/rate-limit.ts';
 import { API_KEY, upstreamCalls as emulatorRequests, PROJECT } from '../support/demo.ts';
 import { defineStoreContract } from '../support/rate-limit-store.ts';
 import { freePort, type SpawnedServer, startScript } from '../support/servers.ts';

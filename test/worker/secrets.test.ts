@@ -5,12 +5,12 @@
 // the Set-Cookie that hands a new session to whoever signed in, and the /auth/jwt answer (JSON or
 // the JWT page) to the owner of the session that minted the JWT.
 import { randomBytes } from 'node:crypto';
+import { DEMO_SEED, type RunningEmulator, type Seed, startEmulator } from 'appwrite-emulator';
+import type { Transport, TransportResponse } from 'hono-appwrite';
+import { poolTransport } from 'hono-appwrite/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO_SEED, type RunningEmulator, type Seed, startEmulator } from '../../emulator/index.ts';
 import { createApp } from '../../src/app.ts';
-import type { Transport, TransportResponse } from '../../src/appwrite/transport.ts';
 import { parseConfig } from '../../src/config.ts';
-import { poolTransport } from '../../src/platform/undici-pool.ts';
 import { BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
 import { consent } from '../support/oauth-consent.ts';
 import {

@@ -3,15 +3,16 @@
 // site, `__Host-` cookie names, session fixation through the guest upgrade, logouts racing cache
 // fills, cached identities outliving their JWT, headerless form posts, attacker text on the failure
 // page, a stranger's link ending another flow, and the Referer in the debug log.
+
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import fc from 'fast-check';
+import { fetchTransport, type Transport } from 'hono-appwrite';
 import { Account, Client } from 'node-appwrite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { nextTargets } from '../../packages/hono-appwrite/test/support/next-targets.ts';
 import { createApp } from '../../src/app.ts';
-import { fetchTransport, type Transport } from '../../src/appwrite/transport.ts';
 import { parseConfig } from '../../src/config.ts';
 import { API_KEY, PROJECT, ROOMY_RATE_LIMITS } from '../support/demo.ts';
-import { nextTargets } from '../support/next-targets.ts';
 import { consent } from '../support/oauth-consent.ts';
 import { parseSetCookies } from '../support/scenario.ts';
 

@@ -2,12 +2,13 @@
 // AppwriteException fields and the same OAuth2 redirect URL as the SDK's own undici fetch.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Account, AppwriteException, Client, OAuthProvider, TablesDB } from 'node-appwrite';
+import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import type { Transport } from 'hono-appwrite';
+import { poolTransport } from 'hono-appwrite/node';
+import { Account, type AppwriteException, Client, OAuthProvider, TablesDB } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { userClient } from '../../src/appwrite/clients.ts';
-import type { Transport } from '../../src/appwrite/transport.ts';
-import { poolTransport } from '../../src/platform/undici-pool.ts';
+import { userClient } from '../../packages/hono-appwrite/src/appwrite/clients.ts';
+import { AppwriteHttpError } from '../../packages/hono-appwrite/src/errors.ts';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
 
 describe('poolTransport under node-appwrite', () => {
@@ -23,9 +24,9 @@ describe('poolTransport under node-appwrite', () => {
   });
 
   const config = (transport: Transport | undefined) => ({
-    APPWRITE_ENDPOINT: emulator.endpoint,
-    APPWRITE_PROJECT_ID: PROJECT,
-    APPWRITE_TIMEOUT_MS: 5_000,
+    endpoint: emulator.endpoint,
+    projectId: PROJECT,
+    timeoutMs: 5_000,
     transport,
   });
   /** Runs `call` with the SDK's fetch and with the pool; returns both outcomes (value or error fields). */
@@ -39,10 +40,8 @@ describe('poolTransport under node-appwrite', () => {
       try {
         return { value: JSON.parse(JSON.stringify(await call(client))) as unknown };
       } catch (error) {
-        if (!(error instanceof AppwriteException)) throw error;
-        return {
-          error: { message: error.message, code: error.code, type: error.type, response: error.response },
-        };
+        if (!(error instanceof AppwriteHttpError)) throw error;
+        return { error: { ...error.toBody(), cause: (error.cause as AppwriteException).response } };
       }
     };
     return { fetch: await outcome(undefined), pool: await outcome(pool) };
@@ -67,7 +66,7 @@ describe('poolTransport under node-appwrite', () => {
     expect(rows.pool).toMatchObject({ value: { total: 1 } });
   });
 
-  it('throws the same AppwriteException for an Appwrite error', async () => {
+  it("throws the same error (Appwrite's, kept as its cause) for an Appwrite error", async () => {
     const result = await both((client) => new Account(client()).get());
     expect(result.pool).toEqual(result.fetch);
     expect(result.pool).toMatchObject({ error: { code: 401, type: 'general_unauthorized_scope' } });
@@ -99,7 +98,7 @@ describe('poolTransport under node-appwrite', () => {
       const { port } = server.address() as AddressInfo;
       const client = () =>
         userClient(
-          { ...config(local), APPWRITE_ENDPOINT: `http://127.0.0.1:${port}/v1` },
+          { ...config(local), endpoint: `http://127.0.0.1:${port}/v1` },
           { kind: 'jwt', jwt: 'a.b.c' },
         );
       for (let i = 0; i < 20; i++) expect(await new Account(client()).get()).toMatchObject({ $id: 'user-a' });

@@ -3,12 +3,12 @@
 // no session cookie is set or cleared, nothing is left as an unhandled rejection, and the same app
 // serves the route again once Appwrite is healthy. Over both HTTP layers under node-appwrite.
 import { randomBytes } from 'node:crypto';
+import type { Transport } from 'hono-appwrite';
+import { poolTransport } from 'hono-appwrite/node';
 import { afterAll, beforeAll, describe, type ExpectStatic, it, vi } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import type { Transport } from '../../src/appwrite/transport.ts';
 import { parseConfig } from '../../src/config.ts';
 import { errorMessage } from '../../src/pages/messages.ts';
-import { poolTransport } from '../../src/platform/undici-pool.ts';
 import {
   type Fault,
   type FaultyUpstream,

@@ -1,7 +1,7 @@
 // Local JWT verification uses Web Crypto's HMAC: prove it works in workerd as on Node.
 import { sign } from 'hono/jwt';
 import { describe, expect, it } from 'vitest';
-import { verifyAppwriteJwt } from '../../src/appwrite/identity.ts';
+import { verifyAppwriteJwt } from '../../packages/hono-appwrite/src/appwrite/identity.ts';
 
 describe('verifyAppwriteJwt in workerd', () => {
   it('accepts a JWT signed with the key and refuses one signed with another', async () => {

@@ -1,13 +1,10 @@
 // The Durable Object rate-limit store in workerd: the same contract as the memory and Redis stores,
 // the app's limits over it, and the Workers entry counting in it (wrangler.toml binds RATE_LIMITER).
 import { env, exports } from 'cloudflare:workers';
+import { DurableObjectRateLimitStore, type RateLimitCounterNamespace } from 'hono-appwrite/cloudflare';
 import { describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config.ts';
-import {
-  DurableObjectRateLimitStore,
-  type RateLimitCounterNamespace,
-} from '../../src/platform/durable-object-store.ts';
 import { API_KEY, PROJECT } from '../support/demo.ts';
 import { defineStoreContract } from '../support/rate-limit-store.ts';
 
