@@ -8,6 +8,6 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   dts: false,
-  clean: ['dist/server.js'],
+  clean: ['dist/server.mjs'],
   outDir: 'dist',
 });
