@@ -1,14 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie } from 'hono/cookie';
-import {
-  AppwriteHttpError,
-  fromUpstream,
-  getAuth,
-  getUser,
-  safeRedirect,
-  takeFormEmail,
-} from 'hono-appwrite';
+import { AppwriteHttpError, getAuth, getUser, safeRedirect, takeFormEmail } from 'hono-appwrite';
 import { type Client, Query } from 'node-appwrite';
 import { listRows } from '../appwrite/rows.ts';
 import type { Config } from '../config.ts';

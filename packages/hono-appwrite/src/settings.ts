@@ -2,6 +2,7 @@
 // settings they resolve to (every default filled in).
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
+import type { ClientSettings } from './appwrite/clients.ts';
 import type { HmacSha256Verifier, IdentityCache } from './appwrite/identity.ts';
 import { type JwtCache, hashSecret as webCryptoHash } from './appwrite/jwt-cache.ts';
 import type { Transport } from './appwrite/transport.ts';
@@ -144,14 +145,6 @@ export type RateLimiter = {
   now: () => number;
   /** Set once the loopback warning was logged. */
   warnedLoopback?: boolean;
-};
-
-/** What building an Appwrite client needs. */
-export type ClientSettings = {
-  endpoint: string;
-  projectId: string;
-  timeoutMs: number;
-  transport: Transport | undefined;
 };
 
 /** {@link AppwriteAuthOptions} with every default filled in. */

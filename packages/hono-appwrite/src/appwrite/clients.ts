@@ -1,6 +1,5 @@
 import { Account, Client, type Models } from 'node-appwrite';
 import { errors, fromUpstream } from '../errors.ts';
-import type { ClientSettings } from '../settings.ts';
 import {
   callOver,
   fetchTransport,
@@ -8,6 +7,14 @@ import {
   type Transport,
   type TransportRequest,
 } from './transport.ts';
+
+/** What building an Appwrite client needs. */
+export type ClientSettings = {
+  endpoint: string;
+  projectId: string;
+  timeoutMs: number;
+  transport: Transport | undefined;
+};
 
 /** A credential that acts as one end user. Never logged, never mixed with the API key. */
 export type UserCredential = { kind: 'jwt'; jwt: string } | { kind: 'session'; secret: string };
