@@ -1,19 +1,19 @@
 // @ts-check
 // Mutation testing (`npm run mutation`, see docs/mutation-testing.md): StrykerJS changes the modules
 // below one small edit at a time and checks that some test fails. Narrow a run with
-// `npm run mutation -- --mutate src/errors.ts`.
+// `npm run mutation -- --mutate packages/hono-appwrite/src/errors.ts`.
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: [
-    'src/redirects.ts',
-    'src/session-cookie.ts',
-    'src/middleware/origin-check.ts',
-    'src/middleware/appwrite-auth.ts',
-    'src/rate-limit.ts',
-    'src/appwrite/identity.ts',
-    'src/appwrite/jwt-cache.ts',
-    'src/errors.ts',
+    'packages/hono-appwrite/src/redirects.ts',
+    'packages/hono-appwrite/src/session-cookie.ts',
+    'packages/hono-appwrite/src/middleware/origin-check.ts',
+    'packages/hono-appwrite/src/middleware/appwrite-auth.ts',
+    'packages/hono-appwrite/src/rate-limit.ts',
+    'packages/hono-appwrite/src/appwrite/identity.ts',
+    'packages/hono-appwrite/src/appwrite/jwt-cache.ts',
+    'packages/hono-appwrite/src/errors.ts',
   ],
   testRunner: 'vitest',
   vitest: {
@@ -35,11 +35,18 @@ export default {
   // still runs, and no `@ts-nocheck` has to be added to the sandbox's files.
   checkers: [],
   disableTypeChecks: false,
-  // Stryker rewrites this file's `extends` and `references` in its sandbox through
-  // `ts.parseConfigFileTextToJson`, which TypeScript 7 no longer exports. tsconfig.json has neither,
-  // so the name points at no file, which skips that step.
+  // No checker runs, so Stryker needs no tsconfig: a name that points at no file skips its step of
+  // rewriting `extends` and `references` in the sandbox.
   tsconfigFile: 'tsconfig.none.json',
-  ignorePatterns: ['/bench/results', '/docs', '/.wrangler', '/dist', '/coverage', '/test-output'],
+  ignorePatterns: [
+    '/bench/results',
+    '/docs',
+    '/.wrangler',
+    '/dist',
+    '/packages/*/dist',
+    '/coverage',
+    '/test-output',
+  ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

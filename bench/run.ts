@@ -31,6 +31,11 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 3000);
 const SOAK = Number(process.env.BENCH_SOAK ?? 1_000_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const SOAK_WARMUP = Number(process.env.BENCH_SOAK_WARMUP ?? 400_000);
+// Only the targets whose names contain one of these (comma-separated); default all.
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+// Another checkout of this repository (with its node_modules), whose Node worker is measured beside
+// this one's, uncached and cached, in the same alternating rounds: `BENCH_BASELINE=../old`.
+const BASELINE = process.env.BENCH_BASELINE;
 const hasWrk = (() => {
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
@@ -201,7 +206,7 @@ const median = (values: number[]) => {
 };
 
 const bundleGzipKiB = () => {
-  const output = execFileSync(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', 'dist'], {
+  const output = execFileSync(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', 'dist/worker'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -258,6 +263,11 @@ const main = async () => {
     IDENTITY_CACHE_TTL_SECONDS: '60',
   });
   await start('worker-node-cache', process.execPath, nodeWorker, { IDENTITY_CACHE_TTL_SECONDS: '60' });
+  if (BASELINE) {
+    const baselineWorker = ['--max-old-space-size=256', '--import', 'tsx', join(BASELINE, 'runtimes/node.ts')];
+    await start('baseline-node', process.execPath, baselineWorker);
+    await start('baseline-node-cache', process.execPath, baselineWorker, { IDENTITY_CACHE_TTL_SECONDS: '60' });
+  }
   await start('worker-node-local', process.execPath, nodeWorker, {
     APPWRITE_JWT_KEY: JWT_KEY,
     IDENTITY_CACHE_TTL_SECONDS: '60',
@@ -298,7 +308,13 @@ const main = async () => {
     me('worker on Node, identity cache', 'worker-node-cache'),
     me('worker on Node, local JWT + cache', 'worker-node-local'),
     me('worker on Bun, identity cache', 'worker-bun-cache'),
-  ];
+    ...(BASELINE
+      ? [
+          me('baseline: worker on Node (pool)', 'baseline-node'),
+          me('baseline: worker on Node, identity cache', 'baseline-node-cache'),
+        ]
+      : []),
+  ].filter((target) => ONLY.length === 0 || ONLY.some((part) => target.name.includes(part)));
 
   // Warm-up: JIT compilers and connection pools reach their steady state before anything counts.
   for (const target of targets) await load(`${target.base()}${target.path}`, target.headers(), WARMUP);

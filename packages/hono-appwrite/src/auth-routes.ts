@@ -1,8 +1,8 @@
 import { bodyLimit } from 'hono/body-limit';
-import { Hono } from 'hono/tiny';
 import { JwtCache } from './appwrite/jwt-cache.ts';
 import { appwriteErrorHandler } from './error-handler.ts';
 import { AppwriteHttpError } from './errors.ts';
+import { Hono } from './hono.ts';
 import { appwriteAuth } from './middleware/appwrite-auth.ts';
 import { originCheck } from './middleware/origin-check.ts';
 import { rateLimiterOf } from './rate-limit.ts';

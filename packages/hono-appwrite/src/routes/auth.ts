@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
-import { Hono } from 'hono/tiny';
 import { Account, ID, type Models } from 'node-appwrite';
 import * as z from 'zod/mini';
 import { adminClient, requireSessionSecret, type UserCredential } from '../appwrite/clients.ts';
 import { identityKeyOf } from '../appwrite/identity.ts';
 import { jwtExpiry } from '../appwrite/jwt-cache.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
+import { Hono } from '../hono.ts';
 import { readInput } from '../input.ts';
 import { credentialOf } from '../middleware/appwrite-auth.ts';
 import { emailKey, rateLimit, resetRateLimit } from '../rate-limit.ts';

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { Hono } from 'hono/tiny';
 import { Account, OAuthProvider } from 'node-appwrite';
 import * as z from 'zod/mini';
 import { adminClient, requireSessionSecret, userClient } from '../appwrite/clients.ts';
 import { AppwriteHttpError, errors, upstream } from '../errors.ts';
+import { Hono } from '../hono.ts';
 import { rateLimit, requestIp, resetRateLimit } from '../rate-limit.ts';
 import { publicOrigin, requireSafeRedirect, withQuery } from '../redirects.ts';
 import { cookieCount, oauthStateCookie, setSessionCookie } from '../session-cookie.ts';
