@@ -8,7 +8,7 @@
 // - req/s at BENCH_CONNECTIONS connections, and upstream calls per request (emulator). The load
 //   comes from wrk (Debian's `wrk`) when it is installed, else autocannon (npm); BENCH_LOADGEN
 //   chooses. wrk is written in C: on a small machine autocannon's own JavaScript takes a large
-//   share of the cores the targets need (the README's numbers say which one was used);
+//   share of the cores the targets need (docs/performance.md says which one was used);
 // - CPU time of the target's process per request (Linux /proc), which depends far less on the
 //   load generator and the machine's other work than req/s does;
 // - p50/p99 latency at one connection: sequential requests on one keep-alive connection, timed
@@ -31,8 +31,8 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 3000);
 const SOAK = Number(process.env.BENCH_SOAK ?? 1_000_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const SOAK_WARMUP = Number(process.env.BENCH_SOAK_WARMUP ?? 400_000);
-// Only the targets whose names contain one of these (comma-separated); default all.
-const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+// Only the targets whose names contain one of these (separated by |, as names hold commas); default all.
+const ONLY = (process.env.BENCH_ONLY ?? '').split('|').filter(Boolean);
 // Another checkout of this repository (with its node_modules), whose Node worker is measured beside
 // this one's, uncached and cached, in the same alternating rounds: `BENCH_BASELINE=../old`.
 const BASELINE = process.env.BENCH_BASELINE;

@@ -72,7 +72,7 @@ const rateLimitValue = z.optional(
  *   JWTs are then verified locally and `getAuth(c).userId` is set without a round trip.
  * - `IDENTITY_CACHE_TTL_SECONDS` — keep `account.get()` answers for `/me` this long (0–60; 0, the
  *   default, is off).
- * - `APPWRITE_TRANSPORT` — on Node, `pool` (default: undici `Pool.request` over keep-alive
+ * - `APPWRITE_TRANSPORT` — on Node, `pool` (default: undici `Pool.dispatch` over keep-alive
  *   connections) or `fetch` (node-appwrite's own undici fetch). Other runtimes use their fetch.
  * - `APPWRITE_MAX_CONNECTIONS` — keep-alive connections to Appwrite per process with the `pool`
  *   transport; default 64.

@@ -141,7 +141,7 @@ const projectSchema = z.object({
     .default([]),
 });
 
-/** The seed file format: see `emulator/seeds/demo.json` and the README. */
+/** The seed file format: see {@link DEMO_SEED} and docs/emulator.md. */
 export const seedSchema = z.object({ projects: z.array(projectSchema).min(1) });
 export type Seed = z.input<typeof seedSchema>;
 

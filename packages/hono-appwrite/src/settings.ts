@@ -46,7 +46,7 @@ export type Limit = { limit: number; windowSeconds: number };
 
 /** Where the auth routes send browsers and what they trust. */
 export interface AuthRoutesOptions extends Omit<AppwriteAuthOptions, 'optional'> {
-  /** An API key with the `users.write` and `sessions.write` scopes; used only to create accounts and sessions. */
+  /** An API key with the `sessions.write` scope; used only to create accounts and sessions. */
   apiKey: string;
   /** `SameSite` of the session cookie. Default `Lax` (a `Strict` cookie is lost after the OAuth redirects). */
   cookieSameSite?: 'Lax' | 'Strict' | 'None' | undefined;

@@ -82,7 +82,7 @@ export const appwriteJson = {
 // 2-digit exponent stay below 1e111). Texts with neither go to the platform's JSON.parse (several
 // times faster than json-bigint's parser in JavaScript) and give the same values. A run inside a
 // string (a phone number, a date) only takes the exact path. A loop, not a regex: V8 tries
-// `/[-+.\deE]{16}/` at every offset, which costs more than one pass (README, Performance).
+// `/[-+.\deE]{16}/` at every offset, which costs more than one pass (docs/performance.md).
 const DIGIT = 1;
 const EXPONENT = 2;
 const OTHER_IN_NUMBER = 3;

@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { errors } from '../errors.ts';
 
@@ -40,7 +41,7 @@ const refererOrigin = (referer: string): string | undefined => {
  * app.use(originCheck({ allowedOrigins: ['https://app.example.com'] }));
  * ```
  */
-export const originCheck = (options: OriginCheckOptions = {}) => {
+export const originCheck = (options: OriginCheckOptions = {}): MiddlewareHandler => {
   const allowed = new Set(options.allowedOrigins ?? []);
   const fixedOrigin = options.publicOrigin;
   return createMiddleware(async function originCheck(c, next) {

@@ -10,6 +10,5 @@ declare module 'cloudflare:workers' {
       };
     };
     constructor(ctx: unknown, env: unknown);
-    alarm?(): Promise<void>;
   }
 }

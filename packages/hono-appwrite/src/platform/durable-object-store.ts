@@ -1,3 +1,4 @@
+/// <reference path="./cloudflare-workers.d.ts" />
 // Abuse counters on Cloudflare Workers: one Durable Object per rule and client key. A Durable Object
 // is strongly consistent and global, so every isolate and location shares one budget, and any
 // window length works (the Workers Rate Limiting binding allows 10 or 60 s, per location, no reset).
@@ -30,7 +31,7 @@ export class RateLimitCounter extends DurableObject {
     await this.ctx.storage.deleteAll();
   }
 
-  override async alarm(): Promise<void> {
+  async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();
   }
 }

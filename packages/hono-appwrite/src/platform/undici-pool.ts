@@ -1,7 +1,7 @@
 // A node-appwrite Transport on undici's Pool (Node): keep-alive connections per Appwrite origin, and
 // requests sent with `Pool.dispatch` and a handler that collects the answer: no fetch WHATWG objects,
 // and no Readable stream per answer either (`Pool.request` makes one, a cost measured in bench/ and
-// the README's Performance section). Not for Workers (their `fetch` is the platform's).
+// docs/performance.md). Not for Workers (their `fetch` is the platform's).
 import { type Dispatcher, Pool } from 'undici';
 import type { Transport, TransportRequest, TransportResponse } from '../appwrite/transport.ts';
 

@@ -50,7 +50,10 @@ const reviveBig: SourceReviver = (_key, value, context) => {
 const native = JSON as unknown as NativeJson;
 
 /** `JSONbig(options)`: node-appwrite's two uses, whatever the options. */
-export default function JSONbig(_options?: unknown) {
+export default function JSONbig(_options?: unknown): {
+  parse(text: string, reviver?: unknown): unknown;
+  stringify(value: unknown): string;
+} {
   return {
     parse: (text: string, _reviver?: unknown): unknown => native.parse(text, reviveBig),
     stringify: (value: unknown): string =>

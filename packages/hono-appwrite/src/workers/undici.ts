@@ -4,7 +4,10 @@
 // re-exports the platform's and drops the undici-only `dispatcher` option.
 
 /** Platform fetch without undici's `dispatcher` option. */
-export const fetch = (input: RequestInfo | URL, init?: RequestInit & { dispatcher?: unknown }) => {
+export const fetch = (
+  input: RequestInfo | URL,
+  init?: RequestInit & { dispatcher?: unknown },
+): Promise<Response> => {
   if (init && 'dispatcher' in init) {
     const { dispatcher: _dropped, ...rest } = init;
     return globalThis.fetch(input, rest);
