@@ -1,5 +1,5 @@
 import { Account, Client, type Models } from 'node-appwrite';
-import { errors, fromUpstream } from '../errors.ts';
+import { AppwriteHttpError, errors, fromUpstream, INVALID_TOKEN_CHALLENGE } from '../errors.ts';
 import {
   callOver,
   fetchTransport,
@@ -27,11 +27,24 @@ export type UserCredential = { kind: 'jwt'; jwt: string } | { kind: 'session'; s
 class TimedClient extends Client {
   readonly #timeoutMs: number;
   readonly #transport: Transport | undefined;
+  /** Whether it carries a Bearer JWT: Appwrite's 401 then means the token was refused. */
+  readonly #bearer: boolean;
 
-  constructor(timeoutMs: number, transport: Transport | undefined) {
+  constructor(timeoutMs: number, transport: Transport | undefined, bearer: boolean) {
     super();
     this.#timeoutMs = timeoutMs;
     this.#transport = transport;
+    this.#bearer = bearer;
+  }
+
+  /** An upstream failure as thrown to the route; a refused Bearer JWT carries RFC 6750's challenge. */
+  #failure(error: unknown): AppwriteHttpError {
+    const mapped = fromUpstream(error);
+    if (!this.#bearer || mapped.status !== 401 || 'WWW-Authenticate' in mapped.headers) return mapped;
+    return new AppwriteHttpError(401, mapped.type, mapped.message, {
+      cause: mapped.cause,
+      headers: { ...mapped.headers, ...INVALID_TOKEN_CHALLENGE },
+    });
   }
 
   override prepareRequest(
@@ -55,7 +68,7 @@ class TimedClient extends Client {
     try {
       return await callOver(this.#transport ?? fetchTransport, uri, request, responseType);
     } catch (error) {
-      throw fromUpstream(error);
+      throw this.#failure(error);
     }
   }
 
@@ -67,7 +80,7 @@ class TimedClient extends Client {
         timeoutMs: this.#timeoutMs,
       });
     } catch (error) {
-      throw fromUpstream(error);
+      throw this.#failure(error);
     }
   }
 }
@@ -81,8 +94,8 @@ export const sanitizeUserAgent = (value: string | undefined): string | undefined
   return cleaned || undefined;
 };
 
-const baseClient = (config: ClientSettings): Client =>
-  new TimedClient(config.timeoutMs, config.transport)
+const baseClient = (config: ClientSettings, bearer = false): Client =>
+  new TimedClient(config.timeoutMs, config.transport, bearer)
     .setEndpoint(config.endpoint)
     .setProject(config.projectId);
 
@@ -104,7 +117,7 @@ export const adminClient = (config: ClientSettings & { apiKey: string }, userAge
  * client reused across requests sends one user's call with another's credential.
  */
 export const userClient = (config: ClientSettings, credential?: UserCredential): Client => {
-  const client = baseClient(config);
+  const client = baseClient(config, credential?.kind === 'jwt');
   if (credential?.kind === 'jwt') client.setJWT(credential.jwt);
   if (credential?.kind === 'session') client.setSession(credential.secret);
   return client;
