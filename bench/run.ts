@@ -372,7 +372,9 @@ const main = async () => {
       fetch(`${workerBase}/auth/login`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        // A browser's form post: its Origin is the page's (a form post without Origin, Sec-Fetch-Site
+        // or a trusted Referer is refused).
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: workerBase },
         body: new URLSearchParams({ email: 'user-a@example.com', password: 'password-a' }),
       }),
     );

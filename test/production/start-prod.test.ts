@@ -5,10 +5,11 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findSystemNode } from '../consumer/processes.ts';
 import { ROOMY_RATE_LIMITS } from '../support/demo.ts';
 import { defineScenario, type Target } from '../support/scenario.ts';
 import { type SpawnedServer, startProcess } from '../support/servers.ts';
@@ -16,13 +17,11 @@ import { type SpawnedServer, startProcess } from '../support/servers.ts';
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-/** The first `node` on PATH outside node_modules: the machine's own, as a server would run it. */
+/** The machine's own Node, as a server would run it (not the pinned one in node_modules/.bin). */
 const systemNode = (): string => {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir || dir.includes('node_modules')) continue;
-    if (existsSync(join(dir, 'node'))) return join(dir, 'node');
-  }
-  throw new Error('no node on PATH outside node_modules');
+  const node = findSystemNode();
+  if (!node) throw new Error('no node on PATH outside node_modules');
+  return node;
 };
 
 describe('npm run build, npm ci --omit=dev, then start:prod', { timeout: 120_000 }, () => {
