@@ -264,9 +264,16 @@ const main = async () => {
   });
   await start('worker-node-cache', process.execPath, nodeWorker, { IDENTITY_CACHE_TTL_SECONDS: '60' });
   if (BASELINE) {
-    const baselineWorker = ['--max-old-space-size=256', '--import', 'tsx', join(BASELINE, 'runtimes/node.ts')];
+    const baselineWorker = [
+      '--max-old-space-size=256',
+      '--import',
+      'tsx',
+      join(BASELINE, 'runtimes/node.ts'),
+    ];
     await start('baseline-node', process.execPath, baselineWorker);
-    await start('baseline-node-cache', process.execPath, baselineWorker, { IDENTITY_CACHE_TTL_SECONDS: '60' });
+    await start('baseline-node-cache', process.execPath, baselineWorker, {
+      IDENTITY_CACHE_TTL_SECONDS: '60',
+    });
   }
   await start('worker-node-local', process.execPath, nodeWorker, {
     APPWRITE_JWT_KEY: JWT_KEY,
