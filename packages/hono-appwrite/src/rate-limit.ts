@@ -31,6 +31,15 @@ export const rateLimiterOf = (options: RateLimitOptions | false): RateLimiter | 
     }
     limits[rule] = override ?? RATE_LIMIT_DEFAULTS[rule];
   }
+  if (options.ipHeader !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(options.ipHeader)) {
+    throw new Error('authRoutes: `rateLimit.ipHeader` must be a header name');
+  }
+  if (
+    options.store !== undefined &&
+    (typeof options.store?.hit !== 'function' || typeof options.store.reset !== 'function')
+  ) {
+    throw new Error('authRoutes: `rateLimit.store` must be a RateLimitStore (hit and reset)');
+  }
   return {
     store: options.store ?? new MemoryRateLimitStore(),
     limits,

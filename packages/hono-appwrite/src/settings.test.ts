@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { rateLimiterOf } from './rate-limit.ts';
+import {
+  type AppwriteAuthOptions,
+  type AuthRoutesOptions,
+  RATE_LIMIT_DEFAULTS,
+  resolveAuthSettings,
+  resolveRoutesSettings,
+} from './settings.ts';
+
+const BASE = { endpoint: 'https://cloud.example.com/v1', projectId: 'demo' } as const;
+const ROUTES = { ...BASE, apiKey: 'standard_key' } as const;
+
+describe('resolveAuthSettings', () => {
+  it('fills in the defaults without touching the options', () => {
+    const options: AppwriteAuthOptions = { ...BASE, endpoint: 'https://cloud.example.com/v1//' };
+    const settings = resolveAuthSettings(options);
+    expect(settings).toMatchObject({
+      endpoint: 'https://cloud.example.com/v1',
+      projectId: 'demo',
+      optional: false,
+      cookieName: 'a_session_demo',
+      cookieDomain: undefined,
+      timeoutMs: 10_000,
+      jwtKey: undefined,
+    });
+    expect(typeof settings.hashSecret).toBe('function');
+    expect(options).toEqual({ ...BASE, endpoint: 'https://cloud.example.com/v1//' });
+  });
+
+  it.each<[string, Partial<Record<keyof AppwriteAuthOptions, unknown>>, string]>([
+    ['plain HTTP to a remote host', { endpoint: 'http://cloud.example.com/v1' }, 'endpoint'],
+    ['an endpoint with credentials', { endpoint: 'https://u:p@cloud.example.com/v1' }, 'endpoint'],
+    ['an endpoint with a query', { endpoint: 'https://cloud.example.com/v1?x=1' }, 'endpoint'],
+    ['a cookie name with a space', { cookieName: 'a session' }, 'cookieName'],
+    ['a cookie domain with a slash', { cookieDomain: 'example.com/x' }, 'cookieDomain'],
+    ['a timeout below 100 ms', { timeoutMs: 99 }, 'timeoutMs'],
+    ['a fractional timeout', { timeoutMs: 1000.5 }, 'timeoutMs'],
+    ['optional as a string', { optional: 'yes' }, 'optional'],
+    ['an empty JWT key', { jwtKey: '' }, 'jwtKey'],
+    ['a transport that is no function', { transport: {} }, 'transport'],
+    ['a hasher that is no function', { hashSecret: 'sha256' }, 'hashSecret'],
+  ])('throws naming the option for %s', (_, extra, name) => {
+    expect(() => resolveAuthSettings({ ...BASE, ...extra } as AppwriteAuthOptions)).toThrow(
+      new RegExp(`^appwriteAuth: \`${name}\` must be `),
+    );
+  });
+
+  it('accepts plain HTTP to a loopback host', () => {
+    expect(resolveAuthSettings({ ...BASE, endpoint: 'http://127.0.0.1:8788/v1' }).endpoint).toBe(
+      'http://127.0.0.1:8788/v1',
+    );
+  });
+
+  it('refuses a __Host- cookie with a domain, which browsers would drop', () => {
+    expect(() =>
+      resolveAuthSettings({ ...BASE, cookieName: '__Host-sid', cookieDomain: 'example.com' }),
+    ).toThrow('appwriteAuth: a `__Host-` cookieName cannot have a cookieDomain (browsers refuse it)');
+  });
+
+  it('never shows the value of a bad option (it may be a secret)', () => {
+    expect(() => resolveAuthSettings({ ...BASE, endpoint: 'http://secret-token@x/v1' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secret-token') }),
+    );
+  });
+});
+
+describe('resolveRoutesSettings', () => {
+  it('fills in the defaults', () => {
+    expect(resolveRoutesSettings(ROUTES)).toMatchObject({
+      apiKey: 'standard_key',
+      cookieSameSite: 'Lax',
+      publicOrigin: undefined,
+      allowedOrigins: [],
+      loginPath: '/login',
+      signupPath: '/signup',
+      homePath: '/',
+      oauthProviders: [],
+      rateLimit: {},
+    });
+  });
+
+  it('keeps origins as origins and copies the lists', () => {
+    const allowedOrigins = ['https://front.example.com/'];
+    const settings = resolveRoutesSettings({ ...ROUTES, allowedOrigins });
+    expect(settings.allowedOrigins).toEqual(['https://front.example.com']);
+    allowedOrigins.push('https://evil.example');
+    expect(settings.allowedOrigins).toEqual(['https://front.example.com']);
+  });
+
+  it.each<[string, Partial<Record<keyof AuthRoutesOptions, unknown>>, string]>([
+    ['no API key', { apiKey: undefined }, 'apiKey'],
+    ['a SameSite of lax (case matters)', { cookieSameSite: 'lax' }, 'cookieSameSite'],
+    ['an origin with a path', { publicOrigin: 'https://app.example.com/app' }, 'publicOrigin'],
+    ['an allowed origin with a query', { allowedOrigins: ['https://a.example?x'] }, 'allowedOrigins'],
+    ['a login path that is another host', { loginPath: '//evil.example' }, 'loginPath'],
+    ['a signup path with dot segments', { signupPath: '/a/../b' }, 'signupPath'],
+    ['a home path that is a URL', { homePath: 'https://evil.example/' }, 'homePath'],
+    ['an upper-case provider', { oauthProviders: ['GitHub'] }, 'oauthProviders'],
+    ['a renderJwt that is no function', { renderJwt: 'page' }, 'renderJwt'],
+  ])('throws naming the option for %s', (_, extra, name) => {
+    expect(() => resolveRoutesSettings({ ...ROUTES, ...extra } as AuthRoutesOptions)).toThrow(
+      new RegExp(`^authRoutes: \`${name}\` must be `),
+    );
+  });
+});
+
+describe('rateLimiterOf', () => {
+  it('is off for `false`', () => {
+    expect(rateLimiterOf(false)).toBeUndefined();
+  });
+
+  it("takes every rule's default, an override, and leaves out a rule set to false", () => {
+    const limiter = rateLimiterOf({ rules: { login: { limit: 3, windowSeconds: 10 }, jwt: false } });
+    expect(limiter?.limits).toEqual({
+      ...RATE_LIMIT_DEFAULTS,
+      login: { limit: 3, windowSeconds: 10 },
+      jwt: undefined,
+    });
+    expect('jwt' in (limiter?.limits ?? {})).toBe(false);
+  });
+
+  it.each([
+    ['ipHeader', { ipHeader: 'X Forwarded' }, 'authRoutes: `rateLimit.ipHeader` must be a header name'],
+    ['store', { store: {} }, 'authRoutes: `rateLimit.store` must be a RateLimitStore (hit and reset)'],
+  ])('throws for a bad %s', (_, options, message) => {
+    expect(() => rateLimiterOf(options as never)).toThrow(message);
+  });
+
+  it.each([
+    ['a zero limit', { limit: 0, windowSeconds: 60 }],
+    ['a fractional window', { limit: 5, windowSeconds: 1.5 }],
+    ['a string', '10/60'],
+  ])('throws for a rule given %s', (_, rule) => {
+    expect(() => rateLimiterOf({ rules: { login: rule as never } })).toThrow(
+      'authRoutes: `rateLimit.rules.login` must be {limit, windowSeconds} (positive integers) or false',
+    );
+  });
+});
