@@ -14,6 +14,8 @@ export default {
     'packages/hono-appwrite/src/appwrite/identity.ts',
     'packages/hono-appwrite/src/appwrite/jwt-cache.ts',
     'packages/hono-appwrite/src/errors.ts',
+    'packages/hono-appwrite/src/error-handler.ts',
+    'packages/hono-appwrite/src/settings.ts',
   ],
   testRunner: 'vitest',
   vitest: {

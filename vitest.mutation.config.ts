@@ -10,6 +10,8 @@ const LIBRARY = 'packages/hono-appwrite/src';
 // see a mutant.
 const SUITES = {
   [`${LIBRARY}/errors.ts`]: [`${LIBRARY}/errors.test.ts`],
+  [`${LIBRARY}/error-handler.ts`]: [`${LIBRARY}/error-handler.test.ts`],
+  [`${LIBRARY}/settings.ts`]: [`${LIBRARY}/settings.test.ts`],
   [`${LIBRARY}/rate-limit.ts`]: [`${LIBRARY}/rate-limit.test.ts`],
   [`${LIBRARY}/redirects.ts`]: [`${LIBRARY}/redirects.test.ts`],
   [`${LIBRARY}/session-cookie.ts`]: [`${LIBRARY}/session-cookie.test.ts`],
