@@ -27,7 +27,7 @@ const HAS_API_HEADERS = Symbol('hasApiHeaders');
  * A JSON answer with {@link API_HEADERS}, as `c.json` would give it, for routes that set no other
  * header (no cookie, no rate-limit header). Its headers are one plain object, which
  * `@hono/node-server` writes as it is; `c.json` with more than one header builds a `Headers` that
- * the adapter then copies back into an object (measured 8–15 µs more CPU per request).
+ * the adapter then copies back into an object (docs/performance.md).
  */
 export const apiJson = (data: unknown, status: ContentfulStatusCode = 200): Response => {
   const response = new Response(JSON.stringify(data), { status, headers: JSON_API_HEADERS });

@@ -2,7 +2,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppwriteException } from 'node-appwrite';
 
-/** The body of every error the worker sends, as Appwrite shapes its own. */
+/** The body of every error the library sends, as Appwrite shapes its own. */
 export type ErrorBody = { message: string; code: number; type: string };
 
 /**

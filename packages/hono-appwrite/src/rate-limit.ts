@@ -1,5 +1,5 @@
-// Abuse limits for the routes that create credentials. The worker calls Appwrite with an API key,
-// and an API key bypasses Appwrite's own rate limits (contract §7), so the worker must count itself.
+// Abuse limits for the routes that create credentials. They call Appwrite with an API key, and an
+// API key bypasses Appwrite's own rate limits, so the routes must count themselves.
 import type { Context } from 'hono';
 import { toHex } from './appwrite/jwt-cache.ts';
 import { AppwriteHttpError } from './errors.ts';

@@ -102,7 +102,7 @@ const baseClient = (config: ClientSettings, bearer = false): Client =>
 /**
  * A new client carrying the API key, for creating accounts and sessions on an end user's behalf.
  * Their user agent is forwarded (Appwrite honours `X-Forwarded-User-Agent` only with a key), so the
- * session lists their browser, not the worker. Never given a user credential: build one per call.
+ * session lists their browser, not this server. Never given a user credential: build one per call.
  */
 export const adminClient = (config: ClientSettings & { apiKey: string }, userAgent?: string) => {
   const client = baseClient(config).setKey(config.apiKey);

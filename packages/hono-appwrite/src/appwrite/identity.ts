@@ -7,7 +7,7 @@ import { AppwriteHttpError, INVALID_TOKEN_CHALLENGE } from '../errors.ts';
 import { appwriteId } from '../validation.ts';
 import type { UserCredential } from './clients.ts';
 
-/** The claims of an Appwrite account JWT (contract §5): exactly these three. */
+/** The claims of an Appwrite account JWT: exactly these three. */
 export interface AppwriteJwtClaims {
   userId: string;
   sessionId: string;
@@ -19,7 +19,7 @@ const invalid = (reason: string) =>
     headers: INVALID_TOKEN_CHALLENGE,
   });
 
-// Appwrite's JWT library accepts these `alg` headers and always verifies with HS256 (contract §5).
+// Appwrite's JWT library accepts these `alg` headers and always verifies with HS256.
 const ACCEPTED_ALGS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512']);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -62,8 +62,8 @@ const jsonSegment = (segment: string): Record<string, unknown> => {
 };
 
 /**
- * Checks an HMAC-SHA256 signature in constant time. Default: Web Crypto (async, everywhere); the
- * Node, Bun and Deno entries pass `node:crypto`'s synchronous one (`src/platform/node-crypto.ts`).
+ * Checks an HMAC-SHA256 signature in constant time. Default: Web Crypto (async, everywhere); on
+ * Node, Bun and Deno, `node:crypto`'s synchronous one can be passed (`nodeCrypto` of `hono-appwrite/node`).
  */
 export type HmacSha256Verifier = (
   key: string,
@@ -113,8 +113,8 @@ export const identityKeyOf = (credential: UserCredential): string =>
 
 /**
  * `account.get()` answers kept for a few seconds, keyed by a hash of the credential (never the
- * credential itself). Off unless `IDENTITY_CACHE_TTL_SECONDS` > 0; at most 60 s, and never past a
- * JWT's own expiry. A logout through the worker revokes its session's entries — including answers
+ * credential itself), when given to `appwriteAuth` as `identityCache`; at most 60 s, and never past a
+ * JWT's own expiry. A logout through `authRoutes` revokes its session's entries — including answers
  * still on their way from Appwrite, which {@link IdentityCache.ticket} tickets let `set` refuse. A
  * change made elsewhere (name, email, a session deleted in another app) shows after at most the TTL.
  */

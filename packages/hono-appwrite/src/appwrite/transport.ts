@@ -1,7 +1,7 @@
 // The HTTP layer under node-appwrite, made replaceable. node-appwrite sends every request through
 // undici's `fetch`, whose WHATWG Request/Response/stream machinery costs more than the request
-// itself against a nearby Appwrite (measured in bench/). A Transport is the little of `fetch` the
-// SDK's `call` and `redirect` use; `src/platform/undici-pool.ts` implements it on an undici Pool.
+// itself against a nearby Appwrite (docs/performance.md). A Transport is the little of `fetch` the
+// SDK's `call` and `redirect` use; `platform/undici-pool.ts` implements it on an undici Pool.
 import JSONbigModule from 'json-bigint';
 import { AppwriteException } from 'node-appwrite';
 import { fetch } from 'undici';
@@ -23,7 +23,7 @@ export interface TransportRequest {
   signal?: AbortSignal | null;
   /**
    * The deadline, for transports that enforce it themselves (undici's headers/body timeouts cost
-   * far less than an `AbortSignal.timeout` per call, measured ~40 % of an uncached `/me`).
+   * far less than an `AbortSignal.timeout` per call: docs/performance.md).
    */
   timeoutMs?: number;
 }

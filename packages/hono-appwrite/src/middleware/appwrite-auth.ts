@@ -36,7 +36,7 @@ export type AppwriteAuthEnv = { Variables: AppwriteAuthVariables };
 /**
  * The {@link Auth} of one request, holding its credential in a private field: logging, inspecting
  * or serialising the context (or the Auth) cannot reach it; only {@link credentialOf} can. Cheaper
- * than a WeakMap keyed by the Auth (measured on the `/me` path).
+ * than a WeakMap keyed by the Auth on the `/me` path (docs/performance.md).
  */
 class RequestAuth implements Auth {
   readonly kind: AuthKind;
