@@ -7,15 +7,15 @@ import { appwriteErrorHandler } from './error-handler.ts';
 import { AppwriteHttpError, errors } from './errors.ts';
 
 /** An app whose one route throws `error` (after setting `auth`, if given), answered by the handler. */
-const answerTo = (error: unknown, auth?: { kind: string }) => {
+const answerTo = (error: unknown, auth?: { kind: string }, request: RequestInit & { path?: string } = {}) => {
   const app = new Hono();
   app.onError(appwriteErrorHandler);
-  app.get('/boom', (c) => {
+  app.all('*', (c) => {
     if (auth) c.set('auth' as never, auth as never);
     setCookie(c, 'kept', 'yes');
     throw error;
   });
-  return app.request('http://app.test/boom?secret=query-value');
+  return app.request(`http://app.test${request.path ?? '/boom'}?secret=query-value`, request);
 };
 
 const body = async (response: Response) => (await response.json()) as Record<string, unknown>;
@@ -91,6 +91,34 @@ describe('appwriteErrorHandler', () => {
     expect(response.status).toBe(500);
     expect(await body(response)).toEqual({ message: 'Server Error', code: 500, type: 'general_unknown' });
     expect(log.mock.calls.map((call) => String(call[0]))).toEqual(['GET "/boom" failed: TypeError']);
+  });
+
+  it('logs no 4xx, and logs a 500 made by hand with its cause', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await answerTo(new AppwriteException('No.', 404, 'row_not_found', '{}'));
+    expect(log).not.toHaveBeenCalled();
+    const cause = new RangeError('details');
+    const response = await answerTo(new AppwriteHttpError(500, 'general_unknown', 'Server Error', { cause }));
+    expect(response.status).toBe(500);
+    expect(log.mock.calls.map((call) => String(call[0]))).toEqual([
+      'GET "/boom" → 500 general_unknown (RangeError)',
+    ]);
+  });
+
+  it('bounds what a log line takes from the request: 16 characters of method, 256 of path', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const path = `/${'p'.repeat(300)}`;
+    await answerTo(new TypeError('x'), undefined, { method: 'PROPFINDPROPFINDPROPFIND', path });
+    expect(log.mock.calls.map((call) => String(call[0]))).toEqual([
+      `PROPFINDPROPFIND ${JSON.stringify(path.slice(0, 256))} failed: TypeError`,
+    ]);
+  });
+
+  it('does not add a challenge to a 401 when the request was not authenticated by a JWT', async () => {
+    const response = await answerTo(new AppwriteException('No.', 401, 'user_unauthorized', '{}'), {
+      kind: 'session',
+    });
+    expect(response.headers.get('www-authenticate')).toBeNull();
   });
 
   it('answers an AppwriteHttpError made by hand with its status and type', async () => {

@@ -46,6 +46,75 @@ describe('resolveAuthSettings', () => {
     );
   });
 
+  it('throws for no options at all', () => {
+    expect(() => resolveAuthSettings(null as unknown as AppwriteAuthOptions)).toThrow(
+      'appwriteAuth: options are required',
+    );
+  });
+
+  it.each([
+    ['an ftp endpoint', 'ftp://127.0.0.1/v1'],
+    ['a ws endpoint', 'ws://127.0.0.1/v1'],
+    ['an endpoint with a fragment', 'https://cloud.example.com/v1#x'],
+    ['a relative endpoint', '/v1'],
+  ])('refuses %s', (_, endpoint) => {
+    expect(() => resolveAuthSettings({ ...BASE, endpoint })).toThrow(/^appwriteAuth: `endpoint` must be /);
+  });
+
+  it.each([
+    ['a __Host- name', '__Host-sid'],
+    ['a __Secure- name', '__Secure-sid'],
+    ['a 64-character name', 'a'.repeat(64)],
+  ])('accepts %s as cookieName', (_, cookieName) => {
+    expect(resolveAuthSettings({ ...BASE, cookieName }).cookieName).toBe(cookieName);
+  });
+
+  it.each([
+    ['a 65-character name', 'a'.repeat(65)],
+    ['a __Host- name of 65 characters after the prefix', `__Host-${'a'.repeat(65)}`],
+    ['a __Host- name with a dot', '__Host-a.b'],
+    ['an empty name', ''],
+  ])('refuses %s as cookieName', (_, cookieName) => {
+    expect(() => resolveAuthSettings({ ...BASE, cookieName })).toThrow(
+      /^appwriteAuth: `cookieName` must be /,
+    );
+  });
+
+  it('keeps the given settings', () => {
+    const transport = async () => ({
+      status: 200,
+      headers: new Headers(),
+      text: async () => '',
+      arrayBuffer: async () => new ArrayBuffer(0),
+    });
+    const hashSecret = (secret: string) => secret;
+    const verifyHmacSha256 = () => true;
+    expect(
+      resolveAuthSettings({
+        ...BASE,
+        optional: true,
+        cookieName: 'sid',
+        cookieDomain: '.example.com',
+        timeoutMs: 120_000,
+        transport,
+        jwtKey: 'k',
+        hashSecret,
+        verifyHmacSha256,
+      }),
+    ).toEqual({
+      ...BASE,
+      optional: true,
+      cookieName: 'sid',
+      cookieDomain: '.example.com',
+      timeoutMs: 120_000,
+      transport,
+      jwtKey: 'k',
+      hashSecret,
+      verifyHmacSha256,
+      identityCache: undefined,
+    });
+  });
+
   it('accepts plain HTTP to a loopback host', () => {
     expect(resolveAuthSettings({ ...BASE, endpoint: 'http://127.0.0.1:8788/v1' }).endpoint).toBe(
       'http://127.0.0.1:8788/v1',
@@ -80,6 +149,43 @@ describe('resolveRoutesSettings', () => {
     });
   });
 
+  it.each([
+    ['undefined', undefined, {}],
+    ['false', false, false],
+    ['an object', { ipHeader: 'CF-Connecting-IP' }, { ipHeader: 'CF-Connecting-IP' }],
+  ] as const)('keeps rateLimit %s as %j', (_, rateLimit, expected) => {
+    expect(resolveRoutesSettings({ ...ROUTES, rateLimit }).rateLimit).toEqual(expected);
+  });
+
+  it('takes every SameSite, origins of both schemes, paths and provider names', () => {
+    for (const cookieSameSite of ['Lax', 'Strict', 'None'] as const) {
+      expect(resolveRoutesSettings({ ...ROUTES, cookieSameSite }).cookieSameSite).toBe(cookieSameSite);
+    }
+    const settings = resolveRoutesSettings({
+      ...ROUTES,
+      publicOrigin: 'http://localhost:8787',
+      allowedOrigins: ['https://a.example', 'http://127.0.0.1:5173'],
+      loginPath: '/account/sign-in',
+      signupPath: '/account/new',
+      homePath: '/app',
+      oauthProviders: ['github', 'google', 'a'.repeat(32)],
+    });
+    expect(settings).toMatchObject({
+      publicOrigin: 'http://localhost:8787',
+      allowedOrigins: ['https://a.example', 'http://127.0.0.1:5173'],
+      loginPath: '/account/sign-in',
+      signupPath: '/account/new',
+      homePath: '/app',
+      oauthProviders: ['github', 'google', 'a'.repeat(32)],
+    });
+  });
+
+  it('checks the middleware options too, in its own name', () => {
+    expect(() => resolveRoutesSettings({ ...ROUTES, timeoutMs: 5 })).toThrow(
+      /^authRoutes: `timeoutMs` must be /,
+    );
+  });
+
   it('keeps origins as origins and copies the lists', () => {
     const allowedOrigins = ['https://front.example.com/'];
     const settings = resolveRoutesSettings({ ...ROUTES, allowedOrigins });
@@ -97,6 +203,15 @@ describe('resolveRoutesSettings', () => {
     ['a signup path with dot segments', { signupPath: '/a/../b' }, 'signupPath'],
     ['a home path that is a URL', { homePath: 'https://evil.example/' }, 'homePath'],
     ['an upper-case provider', { oauthProviders: ['GitHub'] }, 'oauthProviders'],
+    ['a provider of 33 characters', { oauthProviders: ['a'.repeat(33)] }, 'oauthProviders'],
+    ['a provider with a dash', { oauthProviders: ['git-hub'] }, 'oauthProviders'],
+    ['an ftp origin', { publicOrigin: 'ftp://app.example.com' }, 'publicOrigin'],
+    ['an origin with a query', { publicOrigin: 'https://app.example.com?x=1' }, 'publicOrigin'],
+    ['a login path with a space', { loginPath: '/log in' }, 'loginPath'],
+    ['a login path with a query', { loginPath: '/login?x=1' }, 'loginPath'],
+    ['a login path with a backslash', { loginPath: '/\\evil.example' }, 'loginPath'],
+    ['a relative login path', { loginPath: 'login' }, 'loginPath'],
+    ['a login path with percent-encoded dots', { loginPath: '/a/%2e%2e/b' }, 'loginPath'],
     ['a renderJwt that is no function', { renderJwt: 'page' }, 'renderJwt'],
   ])('throws naming the option for %s', (_, extra, name) => {
     expect(() => resolveRoutesSettings({ ...ROUTES, ...extra } as AuthRoutesOptions)).toThrow(
