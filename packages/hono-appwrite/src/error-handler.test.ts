@@ -114,6 +114,29 @@ describe('appwriteErrorHandler', () => {
     ]);
   });
 
+  it('bounds the error name in a log line to 64 characters, with or without a cause', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const long = new Error('x');
+    long.name = 'N'.repeat(100);
+    await answerTo(long);
+    await answerTo(new AppwriteHttpError(503, 'general_service_unavailable', 'Later.', { cause: long }));
+    await answerTo(new AppwriteHttpError(503, 'general_service_unavailable', 'Later.'), undefined, {
+      method: 'PROPFINDPROPFINDPROPFIND',
+    });
+    expect(log.mock.calls.map((call) => String(call[0]))).toEqual([
+      `GET "/boom" failed: ${'N'.repeat(64)}`,
+      `GET "/boom" → 503 general_service_unavailable (${'N'.repeat(64)})`,
+      'PROPFINDPROPFIND "/boom" → 503 general_service_unavailable (undefined)',
+    ]);
+  });
+
+  it('adds the challenge only to a 401, even on a JWT request', async () => {
+    const response = await answerTo(new AppwriteException('No.', 404, 'row_not_found', '{}'), {
+      kind: 'jwt',
+    });
+    expect(response.headers.get('www-authenticate')).toBeNull();
+  });
+
   it('does not add a challenge to a 401 when the request was not authenticated by a JWT', async () => {
     const response = await answerTo(new AppwriteException('No.', 401, 'user_unauthorized', '{}'), {
       kind: 'session',

@@ -10,6 +10,9 @@ import {
 
 const BASE = { endpoint: 'https://cloud.example.com/v1', projectId: 'demo' } as const;
 const ROUTES = { ...BASE, apiKey: 'standard_key' } as const;
+const ENDPOINT_RULE =
+  '`endpoint` must be an http(s) URL without query, fragment or credentials (HTTPS unless the host is loopback)';
+const TIMEOUT_RULE = '`timeoutMs` must be an integer from 100 to 120000';
 
 describe('resolveAuthSettings', () => {
   it('fills in the defaults without touching the options', () => {
@@ -29,28 +32,33 @@ describe('resolveAuthSettings', () => {
   });
 
   it.each<[string, Partial<Record<keyof AppwriteAuthOptions, unknown>>, string]>([
-    ['plain HTTP to a remote host', { endpoint: 'http://cloud.example.com/v1' }, 'endpoint'],
-    ['an endpoint with credentials', { endpoint: 'https://u:p@cloud.example.com/v1' }, 'endpoint'],
-    ['an endpoint with a query', { endpoint: 'https://cloud.example.com/v1?x=1' }, 'endpoint'],
-    ['a cookie name with a space', { cookieName: 'a session' }, 'cookieName'],
-    ['a cookie domain with a slash', { cookieDomain: 'example.com/x' }, 'cookieDomain'],
-    ['a timeout below 100 ms', { timeoutMs: 99 }, 'timeoutMs'],
-    ['a fractional timeout', { timeoutMs: 1000.5 }, 'timeoutMs'],
-    ['optional as a string', { optional: 'yes' }, 'optional'],
-    ['an empty JWT key', { jwtKey: '' }, 'jwtKey'],
-    ['a transport that is no function', { transport: {} }, 'transport'],
-    ['a hasher that is no function', { hashSecret: 'sha256' }, 'hashSecret'],
-  ])('throws naming the option for %s', (_, extra, name) => {
+    ['plain HTTP to a remote host', { endpoint: 'http://cloud.example.com/v1' }, ENDPOINT_RULE],
+    ['an endpoint with credentials', { endpoint: 'https://u:p@cloud.example.com/v1' }, ENDPOINT_RULE],
+    ['an endpoint with a query', { endpoint: 'https://cloud.example.com/v1?x=1' }, ENDPOINT_RULE],
+    ['a cookie name with a space', { cookieName: 'a session' }, '`cookieName` must be a cookie name'],
+    ['a cookie domain with a slash', { cookieDomain: 'example.com/x' }, '`cookieDomain` must be a domain'],
+    ['a timeout below 100 ms', { timeoutMs: 99 }, TIMEOUT_RULE],
+    ['a timeout above 120 s', { timeoutMs: 120_001 }, TIMEOUT_RULE],
+    ['a fractional timeout', { timeoutMs: 1000.5 }, TIMEOUT_RULE],
+    ['optional as a string', { optional: 'yes' }, '`optional` must be a boolean'],
+    ['an empty JWT key', { jwtKey: '' }, '`jwtKey` must be a non-empty string'],
+    ['a transport that is no function', { transport: {} }, '`transport` must be a function'],
+    ['a hasher that is no function', { hashSecret: 'sha256' }, '`hashSecret` must be a function'],
+    ['a verifier that is no function', { verifyHmacSha256: 1 }, '`verifyHmacSha256` must be a function'],
+  ])('throws naming the option and its rule for %s', (_, extra, message) => {
     expect(() => resolveAuthSettings({ ...BASE, ...extra } as AppwriteAuthOptions)).toThrow(
-      new RegExp(`^appwriteAuth: \`${name}\` must be `),
+      new Error(`appwriteAuth: ${message}`),
     );
   });
 
-  it('throws for no options at all', () => {
-    expect(() => resolveAuthSettings(null as unknown as AppwriteAuthOptions)).toThrow(
-      'appwriteAuth: options are required',
-    );
-  });
+  it.each([null, undefined, 'https://cloud.example.com/v1', 42])(
+    'throws for options that are %j',
+    (options) => {
+      expect(() => resolveAuthSettings(options as unknown as AppwriteAuthOptions)).toThrow(
+        new Error('appwriteAuth: options are required'),
+      );
+    },
+  );
 
   it.each([
     ['an ftp endpoint', 'ftp://127.0.0.1/v1'],
@@ -65,6 +73,8 @@ describe('resolveAuthSettings', () => {
     ['a __Host- name', '__Host-sid'],
     ['a __Secure- name', '__Secure-sid'],
     ['a 64-character name', 'a'.repeat(64)],
+    ['a __Host- name of 64 characters after the prefix', `__Host-${'a'.repeat(64)}`],
+    ['a __Secure- name of 64 characters after the prefix', `__Secure-${'a'.repeat(64)}`],
   ])('accepts %s as cookieName', (_, cookieName) => {
     expect(resolveAuthSettings({ ...BASE, cookieName }).cookieName).toBe(cookieName);
   });
@@ -133,6 +143,19 @@ describe('resolveAuthSettings', () => {
     );
   });
 });
+
+/** The rule each routes option names when it is refused. */
+const RULES: Record<string, string> = {
+  apiKey: 'an Appwrite API key',
+  cookieSameSite: '`Lax`, `Strict` or `None`',
+  publicOrigin: 'an origin',
+  allowedOrigins: 'a list of origins',
+  loginPath: 'a path such as `/login`',
+  signupPath: 'a path such as `/login`',
+  homePath: 'a path such as `/login`',
+  oauthProviders: 'a list of provider names',
+  renderJwt: 'a function',
+};
 
 describe('resolveRoutesSettings', () => {
   it('fills in the defaults', () => {
@@ -213,9 +236,9 @@ describe('resolveRoutesSettings', () => {
     ['a relative login path', { loginPath: 'login' }, 'loginPath'],
     ['a login path with percent-encoded dots', { loginPath: '/a/%2e%2e/b' }, 'loginPath'],
     ['a renderJwt that is no function', { renderJwt: 'page' }, 'renderJwt'],
-  ])('throws naming the option for %s', (_, extra, name) => {
+  ])('throws naming the option and its rule for %s', (_, extra, name) => {
     expect(() => resolveRoutesSettings({ ...ROUTES, ...extra } as AuthRoutesOptions)).toThrow(
-      new RegExp(`^authRoutes: \`${name}\` must be `),
+      new Error(`authRoutes: \`${name}\` must be ${RULES[name]}`),
     );
   });
 });
