@@ -1,11 +1,12 @@
 // Node answers requests its HTTP parser rejects (oversized headers, malformed request lines) itself,
-// before the app runs, with an empty body. This gives them the app's JSON error shape instead.
+// before the app runs, with an empty body. This gives them Appwrite's JSON error shape instead. The
+// library has the same hook (`answerClientErrorsAsJson` of `hono-appwrite/node`); the emulator keeps
+// its own copy because it depends on nothing of the library.
 import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { ServerType } from '@hono/node-server';
 
-// Imports nothing from the app, so the emulator's server can use it too.
 type ErrorBody = { message: string; code: number; type: string };
 
 // The status Node's default handler picks per parser error code; anything else is a bad request.

@@ -12,8 +12,8 @@ export interface PasswordHash {
   length: number;
 }
 
-// OWASP's baseline for scrypt: N=2^17 is the recommendation for servers; the emulator uses 2^14
-// (about 40 ms) so that load tests measure the worker, not the emulator's KDF.
+// OWASP's baseline for scrypt: N=2^17 is the recommendation for servers; the emulator uses 2^14, a
+// fraction of the cost, so that load tests measure the app in front of it, not the emulator's KDF.
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 };
 
 const scryptAsync = (password: string, salt: Buffer): Promise<Buffer> =>

@@ -41,7 +41,7 @@ export interface UserAgentInfo {
 }
 
 // node-device-detector is a port of the Matomo detector Appwrite uses, so codes such as
-// `CH`/`CM` and `WIN` match real sessions. Parsing an unknown agent costs ~15 ms, hence the cache.
+// `CH`/`CM` and `WIN` match real sessions. Parsing an unknown agent is slow, hence the cache.
 let detector: Detector | undefined;
 const cache = new Map<string, UserAgentInfo>();
 const CACHE_LIMIT = 500;
