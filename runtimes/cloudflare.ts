@@ -10,7 +10,9 @@ export { RateLimitCounter } from 'hono-appwrite/cloudflare';
 const config = parseConfig(env);
 const counters = env.RATE_LIMITER as RateLimitCounterNamespace | undefined;
 export default createApp(config, {
-  ...(counters ? { rateLimitStore: new DurableObjectRateLimitStore(counters) } : {}),
+  ...(config.RATE_LIMIT_STORE === 'durable-object' && counters
+    ? { rateLimitStore: new DurableObjectRateLimitStore(counters) }
+    : {}),
   // Set by Cloudflare's edge, never by the client: the client IP unless CLIENT_IP_HEADER says otherwise.
   connInfo: (c) => c.req.header('CF-Connecting-IP'),
 });

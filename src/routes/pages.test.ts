@@ -523,6 +523,33 @@ describe('GET /', () => {
     expectCleared(response, COOKIE);
   });
 
+  it('with a refused Bearer JWT beside a valid session cookie: signed out, the cookie kept', async () => {
+    const app = appWith();
+    const cookie = await signIn(app, 'a');
+    const response = await app.request(`${ORIGIN}/`, {
+      headers: { cookie, authorization: 'Bearer aaa.bbb.ccc' },
+    });
+    expect(h1(await response.text())).toBe('You are signed out');
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(h1(await (await get(app, '/', cookie)).text())).toBe('Signed in as User A');
+  });
+
+  it('with the identity cache on: a session deleted at Appwrite shows as signed out at once', async () => {
+    const app = appWith({ IDENTITY_CACHE_TTL_SECONDS: '60' });
+    const cookie = await signIn(app, 'a');
+    expect(h1(await (await get(app, '/', cookie)).text())).toBe('Signed in as User A');
+    expect((await app.request(`${ORIGIN}/me`, { headers: { cookie } })).status).toBe(200);
+    const secret = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
+    const deleted = await fetch(`${emulator.endpoint}/account/sessions/current`, {
+      method: 'DELETE',
+      headers: { 'x-appwrite-project': PROJECT, 'x-appwrite-session': secret },
+    });
+    expect(deleted.status).toBe(204);
+    const response = await get(app, '/', cookie);
+    expect(h1(await response.text())).toBe('You are signed out');
+    expectCleared(response, COOKIE);
+  });
+
   it('with the cookie of a session signed out since: signed out, cookie cleared', async () => {
     const app = appWith();
     const cookie = await signIn(app, 'a');

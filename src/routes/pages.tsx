@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie } from 'hono/cookie';
-import { AppwriteHttpError, getAuth, getUser, safeRedirect, takeFormEmail } from 'hono-appwrite';
+import { AppwriteHttpError, type Auth, getAuth, safeRedirect, takeFormEmail } from 'hono-appwrite';
 import { type Client, Query } from 'node-appwrite';
 import { listRows } from '../appwrite/rows.ts';
 import type { Config } from '../config.ts';
@@ -59,13 +59,16 @@ const forgetSessionCookie = (c: Context, config: Config): void => {
 
 /**
  * The one way errors reach a page: a credential Appwrite (or the middleware) refused shows the
- * signed-out page, its cookie cleared — a mangled cookie must not lock the user out of the page that
- * lets them sign in again; any other failure is an HTML page with the mapped status, never JSON.
+ * signed-out page — a mangled cookie must not lock the user out of the page that lets them sign in
+ * again — and the session cookie is cleared when it was the refused credential (or the middleware
+ * refused the request before reading one); any other failure is an HTML page with the mapped status,
+ * never JSON.
  */
 const pageError = (config: Config) => (error: Error, c: Context<AppEnv>) => {
   if (!(error instanceof AppwriteHttpError)) throw error;
   if (error.status === 401) {
-    forgetSessionCookie(c, config);
+    const kind = (c.get('auth') as Auth | undefined)?.kind;
+    if (kind === undefined || kind === 'session') forgetSessionCookie(c, config);
     return renderPage(c, <SignedOutPage notice="user_unauthorized" loginPath={config.LOGIN_PATH} />);
   }
   return renderPage(c, <ErrorPage code={error.status} type={error.type} />, error.status as PageStatus);
@@ -101,7 +104,9 @@ export const pageRoutes = (config: Config, guestOrUser: MiddlewareHandler<AppEnv
       if (getAuth(c).kind === 'guest') {
         return renderPage(c, <SignedOutPage notice={error} loginPath={config.LOGIN_PATH} />);
       }
-      const user = await getUser(c);
+      // Always Appwrite's own answer, not the identity cache's: the page is where a user checks
+      // whether they are still signed in.
+      const user = await c.var.appwrite.account.get();
       const table = config.HOME_TABLE ? await readTable(c.var.appwrite.client, config.HOME_TABLE) : undefined;
       return renderPage(c, <HomePage user={user} table={table} error={error} email={email} />);
     })

@@ -12,11 +12,12 @@ import { type AuthRoutesOptions, resolveRoutesSettings } from './settings.ts';
 import type { RoutesEnv, RoutesState } from './types.ts';
 
 /**
- * The sign-in routes as a sub-app to mount at a prefix of your choice (`app.route('/auth',
- * authRoutes(options))`): `POST /signup`, `/login`, `/anonymous` (guest), `/upgrade` (guest to
- * email), `/logout`, `/jwt`, and `GET /oauth/:provider`, `/oauth/callback`, `/oauth/failure`. Each
- * answers JSON, and HTML form posts with 303 redirects. The session lives in the httpOnly session
- * cookie; the routes check the request's origin, bound bodies to 16 KiB and count attempts.
+ * The sign-in routes as a sub-app to mount with `app.route()` at a fixed prefix of your choice
+ * (`app.route('/auth', authRoutes(options))`; the OAuth return URLs are read from that prefix):
+ * `POST /signup`, `/login`, `/anonymous` (guest), `/upgrade` (guest to email), `/logout`, `/jwt`,
+ * and `GET /oauth/:provider`, `/oauth/callback`, `/oauth/failure`. Each answers JSON, and HTML form
+ * posts with 303 redirects. The session lives in the httpOnly session cookie; the routes check the
+ * request's origin, bound bodies to 16 KiB and count attempts.
  * Options are checked here: a bad one throws `Error` naming it.
  *
  * @example

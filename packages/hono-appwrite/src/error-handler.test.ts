@@ -130,6 +130,14 @@ describe('appwriteErrorHandler', () => {
     ]);
   });
 
+  it("adds no challenge to Appwrite's other 401s on a JWT request: a permission it lacks leaves the token valid", async () => {
+    const response = await answerTo(new AppwriteException('No.', 401, 'user_unauthorized', '{}'), {
+      kind: 'jwt',
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+  });
+
   it('adds the challenge only to a 401, even on a JWT request', async () => {
     const response = await answerTo(new AppwriteException('No.', 404, 'row_not_found', '{}'), {
       kind: 'jwt',

@@ -2,7 +2,7 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppwriteException } from 'node-appwrite';
-import { AppwriteHttpError, fromUpstream, INVALID_TOKEN_CHALLENGE } from './errors.ts';
+import { AppwriteHttpError, fromUpstream, INVALID_TOKEN_CHALLENGE, refusesToken } from './errors.ts';
 
 /** Appwrite's types for the statuses Hono's own `HTTPException`s carry (body limit, …). */
 const STATUS_TYPES: Record<number, string> = {
@@ -20,8 +20,9 @@ const pathOf = (c: Context): string => JSON.stringify(new URL(c.req.url).pathnam
  * - `AppwriteHttpError` as it is (with its `WWW-Authenticate` or `Retry-After`): the middleware's
  *   refusals and every failure of the clients it builds (Appwrite's own 4xx keep status and type;
  *   5xx → 502/503; unreachable → 502; timeout → 504);
- * - node-appwrite's `AppwriteException` from a client of your own, mapped the same way. A 401 on a
- *   request authenticated by a Bearer JWT carries `WWW-Authenticate: Bearer error="invalid_token"`;
+ * - node-appwrite's `AppwriteException` from a client of your own, mapped the same way. Appwrite's
+ *   `user_jwt_invalid` on a request authenticated by a Bearer JWT carries
+ *   `WWW-Authenticate: Bearer error="invalid_token"`;
  * - other `HTTPException`s with their status;
  * - anything else → 500 `general_unknown`, logged by name only (messages can carry request data).
  *
@@ -50,7 +51,7 @@ export const appwriteErrorHandler: ErrorHandler = (error, c) => {
   }
   const answer = mapped.getResponse();
   const auth = c.get('auth') as { kind?: unknown } | undefined;
-  if (mapped.status === 401 && auth?.kind === 'jwt' && !answer.headers.has('WWW-Authenticate')) {
+  if (refusesToken(mapped) && auth?.kind === 'jwt' && !answer.headers.has('WWW-Authenticate')) {
     answer.headers.set('WWW-Authenticate', INVALID_TOKEN_CHALLENGE['WWW-Authenticate']);
   }
   return c.newResponse(answer.body, answer);

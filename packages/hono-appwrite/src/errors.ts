@@ -49,6 +49,14 @@ export const INVALID_TOKEN_CHALLENGE = {
   'WWW-Authenticate': 'Bearer realm="appwrite", error="invalid_token"',
 };
 
+/**
+ * Whether an Appwrite error says the Bearer JWT itself is no good (expired, forged, malformed), which
+ * RFC 6750's `invalid_token` tells a client to replace. Appwrite's other 401s (`user_unauthorized`
+ * for a permission it lacks, …) leave a valid token valid: they get no challenge.
+ */
+export const refusesToken = (error: AppwriteHttpError): boolean =>
+  error.status === 401 && error.type === 'user_jwt_invalid';
+
 /** Shorthands for the errors the library raises itself. */
 export const errors = {
   unauthorized: () =>

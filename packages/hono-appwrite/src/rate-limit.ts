@@ -34,6 +34,11 @@ export const rateLimiterOf = (options: RateLimitOptions | false): RateLimiter | 
   if (options.ipHeader !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(options.ipHeader)) {
     throw new Error('authRoutes: `rateLimit.ipHeader` must be a header name');
   }
+  for (const name of ['clientAddress', 'now'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new Error(`authRoutes: \`rateLimit.${name}\` must be a function`);
+    }
+  }
   if (
     options.store !== undefined &&
     (typeof options.store?.hit !== 'function' || typeof options.store.reset !== 'function')

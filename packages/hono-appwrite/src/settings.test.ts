@@ -203,6 +203,14 @@ describe('resolveRoutesSettings', () => {
     });
   });
 
+  it.each([
+    ['http://LOCALHOST:80/', 'http://localhost'],
+    ['https://App.Example.com:443', 'https://app.example.com'],
+    ['https://app.example.com:8443/', 'https://app.example.com:8443'],
+  ])('serialises publicOrigin %s as %s, as browsers send Origin', (publicOrigin, expected) => {
+    expect(resolveRoutesSettings({ ...ROUTES, publicOrigin }).publicOrigin).toBe(expected);
+  });
+
   it('checks the middleware options too, in its own name', () => {
     expect(() => resolveRoutesSettings({ ...ROUTES, timeoutMs: 5 })).toThrow(
       /^authRoutes: `timeoutMs` must be /,
@@ -261,6 +269,12 @@ describe('rateLimiterOf', () => {
   it.each([
     ['ipHeader', { ipHeader: 'X Forwarded' }, 'authRoutes: `rateLimit.ipHeader` must be a header name'],
     ['store', { store: {} }, 'authRoutes: `rateLimit.store` must be a RateLimitStore (hit and reset)'],
+    [
+      'clientAddress',
+      { clientAddress: 'x-real-ip' },
+      'authRoutes: `rateLimit.clientAddress` must be a function',
+    ],
+    ['now', { now: 0 }, 'authRoutes: `rateLimit.now` must be a function'],
   ])('throws for a bad %s', (_, options, message) => {
     expect(() => rateLimiterOf(options as never)).toThrow(message);
   });

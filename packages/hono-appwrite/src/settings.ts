@@ -211,6 +211,10 @@ const cookieDomain = z.string().check(z.regex(/^\.?[a-z0-9.-]{1,253}$/i));
 const secret = z.string().check(z.minLength(1), z.maxLength(4096));
 const timeoutMs = z.number().check(z.int(), z.minimum(100), z.maximum(120_000));
 
+/** The serialised origin (`https://app.example.com`: lower-case host, no default port, no `/`). */
+const originOf = (value: string | undefined): string | undefined =>
+  value === undefined ? undefined : new URL(value).origin;
+
 /** Throws `Error` naming the option when `value` does not pass `schema`; the value is never shown. */
 const check = <T>(owner: string, name: string, schema: z.ZodMiniType<T>, value: unknown, rule: string): T => {
   const result = schema.safeParse(value);
@@ -274,7 +278,9 @@ export const resolveRoutesSettings = (options: AuthRoutesOptions): RoutesSetting
         options.cookieSameSite,
         '`Lax`, `Strict` or `None`',
       ) ?? 'Lax',
-    publicOrigin: check(owner, 'publicOrigin', z.optional(originSchema), options.publicOrigin, 'an origin'),
+    publicOrigin: originOf(
+      check(owner, 'publicOrigin', z.optional(originSchema), options.publicOrigin, 'an origin'),
+    ),
     allowedOrigins: Object.freeze(
       (
         check(

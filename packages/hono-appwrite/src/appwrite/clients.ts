@@ -1,5 +1,5 @@
 import { Account, Client, type Models } from 'node-appwrite';
-import { AppwriteHttpError, errors, fromUpstream, INVALID_TOKEN_CHALLENGE } from '../errors.ts';
+import { AppwriteHttpError, errors, fromUpstream, INVALID_TOKEN_CHALLENGE, refusesToken } from '../errors.ts';
 import {
   callOver,
   fetchTransport,
@@ -27,7 +27,7 @@ export type UserCredential = { kind: 'jwt'; jwt: string } | { kind: 'session'; s
 class TimedClient extends Client {
   readonly #timeoutMs: number;
   readonly #transport: Transport | undefined;
-  /** Whether it carries a Bearer JWT: Appwrite's 401 then means the token was refused. */
+  /** Whether it carries a Bearer JWT, whose refusal by Appwrite gets RFC 6750's challenge. */
   readonly #bearer: boolean;
 
   constructor(timeoutMs: number, transport: Transport | undefined, bearer: boolean) {
@@ -40,7 +40,7 @@ class TimedClient extends Client {
   /** An upstream failure as thrown to the route; a refused Bearer JWT carries RFC 6750's challenge. */
   #failure(error: unknown): AppwriteHttpError {
     const mapped = fromUpstream(error);
-    if (!this.#bearer || mapped.status !== 401 || 'WWW-Authenticate' in mapped.headers) return mapped;
+    if (!this.#bearer || !refusesToken(mapped) || 'WWW-Authenticate' in mapped.headers) return mapped;
     return new AppwriteHttpError(401, mapped.type, mapped.message, {
       cause: mapped.cause,
       headers: { ...mapped.headers, ...INVALID_TOKEN_CHALLENGE },

@@ -440,6 +440,29 @@ describe('appwriteAuth options', () => {
     expect(deadlines).toEqual([expected]);
   });
 
+  it.each([
+    ['user_jwt_invalid', 'Bearer', 'Bearer realm="appwrite", error="invalid_token"'],
+    ['user_unauthorized', 'Bearer', null],
+    ['user_jwt_invalid', 'cookie', null],
+  ])("answers Appwrite's 401 %s on a %s request with the challenge %s", async (type, via, challenge) => {
+    const transport: Transport = async () => ({
+      status: 401,
+      headers: new Headers({ 'content-type': 'application/json' }),
+      text: async () => JSON.stringify({ message: 'No.', code: 401, type, version: '1.9.6' }),
+      arrayBuffer: async () => new ArrayBuffer(0),
+    });
+    const app = new Hono<AppwriteAuthEnv>();
+    app.use(appwriteAuth({ endpoint: ENDPOINT, projectId: 'demo', transport }));
+    app.get('/x', async (c) => c.json(await c.var.appwrite.account.get()));
+    const headers: Record<string, string> =
+      via === 'Bearer' ? { Authorization: `Bearer ${JWT}` } : { Cookie: `a_session_demo=${SECRET}` };
+    const response = await app.request(URL_, { headers });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('www-authenticate')).toBe(challenge);
+    expect(((await response.json()) as { type: string }).type).toBe(type);
+  });
+
   it('drops every trailing slash of the endpoint', async () => {
     const app = new Hono<AppwriteAuthEnv>();
     app.use(appwriteAuth({ endpoint: `${ENDPOINT}///`, projectId: 'demo', optional: true }));
