@@ -90,7 +90,7 @@ const rateLimitValue = z.optional(
  *   client cannot bypass (e.g. `CF-Connecting-IP`, `X-Forwarded-For`: its last entry). Default: the
  *   connection's peer address (Node, Bun, Deno); on Workers, `CF-Connecting-IP`.
  */
-export const configSchema = z.pipe(
+const configSchema = z.pipe(
   z
     .object({
       APPWRITE_ENDPOINT: z.pipe(
@@ -197,9 +197,6 @@ const rateLimits = (env: Record<string, unknown>): Partial<Record<RateLimitRule,
 
 /** The validated configuration, inferred from {@link configSchema}. */
 export type Config = z.output<typeof configSchema>;
-
-/** What {@link parseConfig} accepts: the raw environment (strings). */
-export type ConfigInput = z.input<typeof configSchema>;
 
 /** Parses the environment into a `Config`, throwing an error that lists the invalid keys only. */
 export const parseConfig = (env: Record<string, unknown>): Config => {

@@ -188,7 +188,7 @@ const endpoint = z.url({ protocol: /^https?$/ }).check(
 );
 
 /** An origin such as `https://app.example.com` (scheme, host, optional port; nothing else). */
-export const originSchema = z.url({ protocol: /^https?$/ }).check(
+const originSchema = z.url({ protocol: /^https?$/ }).check(
   z.refine((value) => {
     // zod runs refinements even after z.url() failed: never let `new URL` throw.
     if (!URL.canParse(value)) return false;
@@ -198,7 +198,7 @@ export const originSchema = z.url({ protocol: /^https?$/ }).check(
 );
 
 /** A path the URL parser leaves as it is: no dot segments that could turn it into `//host`. */
-export const localPathSchema = z.string().check(
+const localPathSchema = z.string().check(
   z.regex(/^\/(?!\/)[^\s?#\\]*$/),
   z.refine(
     (value) =>

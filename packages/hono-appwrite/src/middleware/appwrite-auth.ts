@@ -71,7 +71,7 @@ const SESSION_SECRET = /^[A-Za-z0-9+/=_.-]{16,4096}$/;
  * is a session cookie sent twice (one was planted by another site: which one is the user's cannot be
  * told, so neither is used).
  */
-export const readCredential = (c: Context, cookieName: string): UserCredential | undefined => {
+const readCredential = (c: Context, cookieName: string): UserCredential | undefined => {
   const authorization = c.req.header('Authorization');
   if (authorization !== undefined) {
     const match = authorization.length <= 8192 ? BEARER.exec(authorization) : null;
