@@ -414,7 +414,11 @@ export const defineScenario = (getTarget: () => Target) => {
       users.map(async (user) => {
         const init = round % 2 === 0 ? withCookies(user.jar) : bearer(user.jwt);
         const response = await target.request('/me', init);
-        return { expected: user.id, actual: ((await response.json()) as { $id?: string }).$id };
+        const body = (await response.json()) as { $id?: string; type?: string };
+        // A failure says what came back instead: another user's id, or the error's status and type.
+        return body.$id === user.id
+          ? { expected: user.id, actual: body.$id }
+          : { expected: user.id, actual: body.$id, status: response.status, type: body.type };
       }),
     ).flat();
     const results = await Promise.all(requests);

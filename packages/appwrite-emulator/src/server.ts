@@ -83,6 +83,13 @@ export const startEmulator = async (options: StartEmulatorOptions = {}): Promise
     );
     started.once('error', reject);
     answerClientErrorsAsJson(started);
+    // Node closes an idle keep-alive connection after 5 s by default; a client that picks that
+    // connection from its pool at the same moment loses its request ("network connection lost").
+    // Servers in front of Appwrite keep idle connections far longer, so clients close them first.
+    if ('keepAliveTimeout' in started) {
+      started.keepAliveTimeout = 120_000;
+      started.headersTimeout = 125_000;
+    }
   });
   const { port } = server.address() as AddressInfo;
   const origin = `${tls ? 'https' : 'http'}://${hostname}:${port}`;
