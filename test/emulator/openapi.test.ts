@@ -1,116 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { Account, ID, TablesDB, Users } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
 import { BIRTHDAYS, DATABASE, PROTOCOLS, useEmulator } from './helpers.ts';
-
-/**
- * Appwrite's own published OpenAPI 3 server spec (info.version 1.8.1). It lives beside the
- * repository in `../shared/appwrite/openapi/` and is never copied in.
- */
-const SPEC_PATH = fileURLToPath(
-  new URL('../../../shared/appwrite/openapi/open-api3-latest-server.json', import.meta.url),
-);
-const hasSpec = existsSync(SPEC_PATH);
-if (!hasSpec) {
-  console.warn(`../shared/appwrite/openapi not found (${SPEC_PATH}): OpenAPI model validation skipped`);
-}
-
-const MODELS = [
-  'user',
-  'session',
-  'sessionList',
-  'userList',
-  'jwt',
-  'token',
-  'row',
-  'rowList',
-  'error',
-] as const;
-type Model = (typeof MODELS)[number];
-
-interface SchemaObject {
-  type?: string;
-  properties?: Record<string, SchemaObject>;
-  [keyword: string]: unknown;
-}
-
-/**
- * Drops `example` and `x-example` values: they are annotations, but Ajv scans every key of a schema
- * for `$id`, and the model examples contain `$id` fields (the models' own ID attribute), which it
- * would take for conflicting schema ids ("resolves to more than one schema").
- */
-const withoutExamples = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(withoutExamples);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key]) => key !== 'example' && key !== 'x-example')
-      .map(([key, item]) => [key, withoutExamples(item)]),
-  );
-};
-
-/**
- * The spec's model schemas (`components.schemas`, kept at the same path so that the spec's own
- * `#/components/schemas/…` references resolve), with the two documented deviations of the 1.9
- * server from this 1.8.1 spec.
- */
-const loadSpec = (): { components: { schemas: Record<string, SchemaObject> } } => {
-  const document = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { components: { schemas: unknown } };
-  const spec = {
-    components: { schemas: withoutExamples(document.components.schemas) as Record<string, SchemaObject> },
-  };
-  const { row, error } = spec.components.schemas;
-  const sequence = row?.properties?.$sequence;
-  const code = error?.properties?.code;
-  if (!sequence || !code) throw new Error('spec: row.$sequence or error.code not found');
-  // Override 1 (contract §1.3 item 7, §11): Appwrite 1.9 renders `row.$sequence` as a string
-  // (Row model attribute of TYPE_ID); the 1.8.x spec still types it as an int32 integer.
-  delete sequence.format;
-  sequence.type = 'string';
-  // Override 2 (contract §1.3 item 1): the spec types `error.code` as a string (example "404"), but
-  // the server emits the HTTP status as a JSON integer.
-  code.type = 'integer';
-  return spec;
-};
-
-const buildValidators = (): Record<Model, ValidateFunction> => {
-  // OpenAPI 3.0 schemas: `nullable` is supported by Ajv; `x-example`, `readOnly` and the other
-  // annotations are ignored with `strict: false`.
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  // OpenAPI data-type formats are annotations here (the `type` next to them is still checked).
-  for (const format of [
-    'int32',
-    'int64',
-    'float',
-    'double',
-    'email',
-    'url',
-    'ip',
-    'datetime',
-    'enum',
-    'password',
-    'phone',
-    'binary',
-  ]) {
-    ajv.addFormat(format, true);
-  }
-  ajv.addSchema(loadSpec(), 'spec');
-  return Object.fromEntries(
-    MODELS.map((model) => [model, ajv.compile({ $ref: `spec#/components/schemas/${model}` })]),
-  ) as Record<Model, ValidateFunction>;
-};
+import { expectModel, hasSpec, validatorOf } from './openapi-models.ts';
 
 describe.skipIf(!hasSpec)("emulator responses against Appwrite's OpenAPI 3 models", () => {
-  const validators = hasSpec ? buildValidators() : undefined;
-
-  /** Asserts that `body` is a valid `model`, printing Ajv's errors when it is not. */
-  const expectModel = (model: Model, body: unknown): void => {
-    const validate = validators?.[model];
-    if (!validate) throw new Error(`no validator for ${model}`);
-    validate(body);
-    expect(validate.errors ?? [], `${model}: ${JSON.stringify(body)}`).toEqual([]);
+  const validators = {
+    get session() {
+      return validatorOf('session');
+    },
+    get sessionList() {
+      return validatorOf('sessionList');
+    },
+    get row() {
+      return validatorOf('row');
+    },
+    get error() {
+      return validatorOf('error');
+    },
   };
 
   describe('the validator', () => {

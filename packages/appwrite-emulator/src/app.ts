@@ -4,10 +4,12 @@ import { html } from 'hono/html';
 import { type EmulatorEnv, resolveCaller, resolveProject } from './auth.ts';
 import type { EmulatorContext } from './context.ts';
 import { APPWRITE_VERSION, AppwriteError } from './errors.ts';
-import { readParams, v, validate } from './params.ts';
+import { outboxRoutes } from './outbox.ts';
 import { accountRoutes } from './routes/account.ts';
+import { controlRoutes } from './routes/control.ts';
 import { consoleRoutes, oauthCallback, oauthRoutes, providerRoutes } from './routes/oauth.ts';
 import { tablesRoutes } from './routes/tablesdb.ts';
+import { teamsRoutes } from './routes/teams.ts';
 import { usersRoutes } from './routes/users.ts';
 
 const CORS_ALLOW_HEADERS = [
@@ -171,30 +173,15 @@ export const createEmulatorApp = (
   app.route('/v1', oauthRoutes);
   app.route('/v1', usersRoutes);
   app.route('/v1', tablesRoutes);
+  app.route('/v1', teamsRoutes);
   app.route('/_emulator', providerRoutes);
   app.route('/console', consoleRoutes);
 
-  // Control API for tests and scripts. It needs a valid API key of a project, so a web page
-  // cannot drive it cross-site (the header forces a CORS preflight, which is not answered).
-  const control = new Hono<EmulatorEnv>();
-  control.use('*', resolveProject, resolveCaller, async (c, next) => {
-    if (c.var.caller.kind !== 'key') throw new AppwriteError('user_unauthorized');
-    await next();
-  });
-  control.get('/clock', (c) => c.json({ now: new Date(emulator.clock.now()).toISOString() }));
-  control.post('/clock', async (c) => {
-    const { advance } = validate(await readParams(c), {
-      advance: { schema: v.range(-31_536_000, 31_536_000) },
-    });
-    emulator.clock.advance(advance);
-    return c.json({ now: new Date(emulator.clock.now()).toISOString() });
-  });
-  control.get('/stats', (c) => c.json({ requests: apiRequests }));
-  control.post('/reset', async (c) => {
-    await emulator.reset();
-    return c.body(null, 204);
-  });
-  app.route('/_emulator', control);
+  app.route(
+    '/_emulator',
+    controlRoutes(emulator, () => apiRequests),
+  );
+  app.route('/_emulator/maildev', outboxRoutes(emulator));
 
   app.notFound((c) => renderError(c, new AppwriteError('general_route_not_found')));
   app.onError((error, c) => {

@@ -1,4 +1,6 @@
 import { type PasswordHash, uniqueId } from './crypto.ts';
+import type { Database } from './tablesdb/model.ts';
+import type { Team } from './teams/model.ts';
 import type { UserAgentInfo } from './useragent.ts';
 
 /** A session as stored: the secret itself is never kept, only its sha256. */
@@ -56,44 +58,37 @@ export interface User {
   targets: Target[];
 }
 
-export type ColumnType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'email';
-
-export interface Column {
-  key: string;
-  type: ColumnType;
-  required: boolean;
-  array: boolean;
-  /** Maximum length for `string` columns. */
-  size: number;
+/**
+ * The project settings that change auth behaviour, named as in Appwrite's project `auths`
+ * attribute. Defaults are those of a project created in Appwrite 1.9.
+ */
+export interface AuthSettings {
+  /** Session length in seconds (`duration`, default one year). */
+  duration: number;
+  /** Sessions kept per user (`maxSessions`, default 10); the oldest are deleted. */
+  maxSessions: number;
+  /** Most users the project may have; 0 is unlimited (`limit`). */
+  limit: number;
+  /** Previous passwords a user may not reuse; 0 turns the check off (`passwordHistory`). */
+  passwordHistory: number;
+  /** Refuse the most common passwords (`passwordDictionary`). */
+  passwordDictionary: boolean;
+  /** Refuse passwords containing the user's name, email, phone or ID (`personalDataCheck`). */
+  personalDataCheck: boolean;
+  /** A password change deletes the user's other sessions (`invalidateSessions`, default true). */
+  invalidateSessions: boolean;
 }
 
-export interface Row {
-  id: string;
-  sequence: number;
-  createdAt: number;
-  updatedAt: number;
-  permissions: string[];
-  data: Record<string, unknown>;
-}
-
-export interface Table {
-  id: string;
-  databaseId: string;
-  name: string;
-  enabled: boolean;
-  rowSecurity: boolean;
-  permissions: string[];
-  columns: Column[];
-  rows: Map<string, Row>;
-  nextSequence: number;
-}
-
-export interface Database {
-  id: string;
-  name: string;
-  enabled: boolean;
-  tables: Map<string, Table>;
-}
+/** The auth settings of a new Appwrite 1.9 project. */
+export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
+  duration: 31_536_000,
+  maxSessions: 10,
+  limit: 0,
+  passwordHistory: 0,
+  passwordDictionary: false,
+  personalDataCheck: false,
+  invalidateSessions: true,
+};
 
 export interface ApiKey {
   name: string;
@@ -110,14 +105,26 @@ export interface Project {
   platforms: string[];
   /** OAuth2 providers enabled in this project. */
   oauthProviders: string[];
-  /** Session length in seconds (`auths.duration`). */
-  authDuration: number;
-  /** Sessions kept per user (`auths.maxSessions`); older ones are deleted. */
-  maxSessions: number;
+  /** The project's auth settings (Appwrite's `auths` attribute of the project document). */
+  auth: AuthSettings;
   users: Map<string, User>;
   /** Lower-cased email → user ID. */
   emails: Map<string, string>;
   databases: Map<string, Database>;
+  teams: Map<string, Team>;
+}
+
+/** An email the emulator "sent": kept in memory, never delivered. */
+export interface Mail {
+  id: string;
+  projectId: string;
+  time: number;
+  from: { address: string; name: string };
+  to: { address: string; name: string };
+  subject: string;
+  /** The body as HTML (what Appwrite sends) and as plain text. */
+  html: string;
+  text: string;
 }
 
 /** An authorization code handed out by the built-in OAuth2 provider, redeemed once. */
@@ -131,6 +138,8 @@ export interface OAuthCode {
 export interface EmulatorState {
   projects: Map<string, Project>;
   oauthCodes: Map<string, OAuthCode>;
+  /** Every email the emulator "sent", oldest first (read through the maildev-style API). */
+  outbox: Mail[];
 }
 
 /** A fresh user record. */

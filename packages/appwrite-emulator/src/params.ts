@@ -29,10 +29,12 @@ export const readParams = async (c: Context): Promise<Params> => {
             'Invalid JSON body: the request body could not be parsed.',
           );
         }
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        // An empty JSON array means "no parameters", as Appwrite's request decoding has it.
+        const isEmptyList = Array.isArray(body) && body.length === 0;
+        if (!isEmptyList && (typeof body !== 'object' || body === null || Array.isArray(body))) {
           throw new AppwriteError('general_argument_invalid', 'The request body must be a JSON object.');
         }
-        Object.assign(params, body);
+        if (!isEmptyList) Object.assign(params, body);
       }
     } else if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
       Object.assign(params, await c.req.parseBody());

@@ -1,16 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { hashPassword, type PasswordHash } from './crypto.ts';
-import { parsePermission, validateRowData } from './database.ts';
 import {
   addUser,
-  type Database,
+  DEFAULT_AUTH_SETTINGS,
   type EmulatorState,
   emailTargets,
   newUser,
   type Project,
-  type Table,
 } from './model.ts';
+import { parsePermission } from './permissions.ts';
+import type { Database, Table } from './tablesdb/model.ts';
+import { validateRowData } from './tablesdb/rows.ts';
 
 /** Every scope an API key can be granted that the emulator checks (`account` is never grantable). */
 export const ALL_KEY_SCOPES = [
@@ -114,8 +115,19 @@ const projectSchema = z.object({
     .default([]),
   platforms: z.array(z.string().min(1)).default(['localhost', '127.0.0.1']),
   oauthProviders: z.array(z.enum(KNOWN_OAUTH_PROVIDERS)).default(['github', 'google']),
-  authDuration: z.number().int().positive().default(31_536_000),
-  maxSessions: z.number().int().positive().default(10),
+  /** Auth settings (see `AuthSettings`); omitted ones keep a new Appwrite project's defaults. */
+  auth: z
+    .object({
+      duration: z.number().int().positive(),
+      maxSessions: z.number().int().positive(),
+      limit: z.number().int().nonnegative(),
+      passwordHistory: z.number().int().min(0).max(20),
+      passwordDictionary: z.boolean(),
+      personalDataCheck: z.boolean(),
+      invalidateSessions: z.boolean(),
+    })
+    .partial()
+    .default({}),
   users: z
     .array(
       z.object({
@@ -234,7 +246,7 @@ export const buildState = async (
   hashes: Map<string, PasswordHash> = new Map(),
 ): Promise<EmulatorState> => {
   const { projects } = seedSchema.parse(seed);
-  const state: EmulatorState = { projects: new Map(), oauthCodes: new Map() };
+  const state: EmulatorState = { projects: new Map(), oauthCodes: new Map(), outbox: [] };
   for (const p of projects) {
     if (state.projects.has(p.id)) throw new Error(`Seed: duplicate project id ${p.id}`);
     const project: Project = {
@@ -243,11 +255,11 @@ export const buildState = async (
       keys: p.apiKeys.map((key) => ({ ...key, expire: key.expire === null ? null : Date.parse(key.expire) })),
       platforms: p.platforms,
       oauthProviders: p.oauthProviders,
-      authDuration: p.authDuration,
-      maxSessions: p.maxSessions,
+      auth: { ...DEFAULT_AUTH_SETTINGS, ...p.auth },
       users: new Map(),
       emails: new Map(),
       databases: new Map(),
+      teams: new Map(),
     };
     for (const u of p.users) {
       const email = u.email?.toLowerCase() ?? null;

@@ -84,7 +84,7 @@ export const createSessionResponse = (
     createdAt: now,
     updatedAt: now,
     userId: user.id,
-    expire: now + project.authDuration * 1000,
+    expire: now + project.auth.duration * 1000,
     provider: details.provider,
     providerUid: details.providerUid,
     secretHash: sha256(secret),
@@ -93,7 +93,7 @@ export const createSessionResponse = (
     factors: details.factors,
   };
   user.sessions.push(session);
-  while (user.sessions.length > project.maxSessions) user.sessions.shift();
+  while (user.sessions.length > project.auth.maxSessions) user.sessions.shift();
   user.accessedAt = now;
   const encoded = encodeStore({ id: user.id, secret });
   if (options.cookies !== false) setSessionCookies(c, encoded, session.expire);

@@ -162,7 +162,7 @@ export const oauthRoutes = new Hono<EmulatorEnv>()
         createdAt: now,
         userId: user.id,
         secretHash: sha256(secret),
-        expire: now + project.authDuration * 1000,
+        expire: now + project.auth.duration * 1000,
         type: 'oauth2',
         provider,
       });

@@ -3,10 +3,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { type Caller, type EmulatorEnv, guard } from '../auth.ts';
 import { uniqueId } from '../crypto.ts';
-import { grants, parsePermission, rolesOf, rowModel, runQueries, validateRowData } from '../database.ts';
 import { AppwriteError, invalidParam } from '../errors.ts';
-import type { Row, Table } from '../model.ts';
 import { arrayParam, readParams, v, validate } from '../params.ts';
+import { grants, parsePermission, rolesOf } from '../permissions.ts';
+import type { Row, Table } from '../tablesdb/model.ts';
+import { rowModel, runQueries, validateRowData } from '../tablesdb/rows.ts';
 
 /** Finds the table; disabled databases and tables are invisible to everyone but API keys. */
 const findTable = (c: Context<EmulatorEnv>): Table => {
@@ -21,7 +22,8 @@ const findTable = (c: Context<EmulatorEnv>): Table => {
   return table;
 };
 
-const callerRoles = (caller: Caller) => rolesOf(caller.kind === 'user' ? caller.user : null);
+const callerRoles = (c: Context<EmulatorEnv>) =>
+  rolesOf(c.var.project, c.var.caller.kind === 'user' ? c.var.caller.user : null);
 
 /**
  * The rows the caller may read (contract §4.10): an API key reads everything; a table-level
@@ -32,7 +34,7 @@ const readableRows = (c: Context<EmulatorEnv>, table: Table): Row[] => {
   const rows = [...table.rows.values()];
   const caller = c.var.caller;
   if (caller.kind === 'key') return rows;
-  const roles = callerRoles(caller);
+  const roles = callerRoles(c);
   if (grants(table.permissions, 'read', roles)) return rows;
   if (!table.rowSecurity) throw new AppwriteError('user_unauthorized');
   return rows.filter((row) => grants(row.permissions, 'read', roles));
@@ -95,7 +97,7 @@ export const tablesRoutes = new Hono<EmulatorEnv>()
         permissions: { schema: v.stringArray(100, 256), optional: true },
       });
       const table = findTable(c);
-      const roles = callerRoles(caller);
+      const roles = callerRoles(c);
       if (caller.kind !== 'key' && !grants(table.permissions, 'create', roles))
         throw new AppwriteError('user_unauthorized');
       for (const permission of params.permissions ?? []) {

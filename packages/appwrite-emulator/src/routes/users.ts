@@ -2,12 +2,12 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { type EmulatorEnv, guard, signJwt } from '../auth.ts';
 import { hashPassword, randomHex, sha256, uniqueId } from '../crypto.ts';
-import { pageValue, parseQuery, queryError } from '../database.ts';
 import { AppwriteError } from '../errors.ts';
 import { addUser, emailTargets, newUser, type User } from '../model.ts';
 import { sessionModel, tokenModel, userModel } from '../models.ts';
 import { arrayParam, readParams, v, validate } from '../params.ts';
 import { createSessionResponse } from '../sessions.ts';
+import { pageValue, parseQuery, queryError } from '../tablesdb/rows.ts';
 
 const READ = guard({ scope: 'users.read' });
 const WRITE = guard({ scope: 'users.write' });
