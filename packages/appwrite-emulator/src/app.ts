@@ -177,11 +177,12 @@ export const createEmulatorApp = (
   app.route('/_emulator', providerRoutes);
   app.route('/console', consoleRoutes);
 
+  // Registered before the control API, whose middleware would otherwise ask for an API key.
+  app.route('/_emulator/maildev', outboxRoutes(emulator));
   app.route(
     '/_emulator',
     controlRoutes(emulator, () => apiRequests),
   );
-  app.route('/_emulator/maildev', outboxRoutes(emulator));
 
   app.notFound((c) => renderError(c, new AppwriteError('general_route_not_found')));
   app.onError((error, c) => {
