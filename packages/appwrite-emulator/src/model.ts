@@ -45,6 +45,8 @@ export interface User {
   email: string | null;
   phone: string;
   password: PasswordHash | null;
+  /** Earlier password hashes, newest last, kept for the project's `passwordHistory` check. */
+  passwordHistory: PasswordHash[];
   passwordUpdate: number | null;
   registration: number;
   status: boolean;
@@ -151,6 +153,7 @@ export const newUser = (id: string, now: number, fields: Partial<User> = {}): Us
   email: null,
   phone: '',
   password: null,
+  passwordHistory: [],
   passwordUpdate: null,
   registration: now,
   status: true,
