@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { type Caller, type EmulatorEnv, guard } from '../auth.ts';
+import { type EmulatorEnv, guard } from '../auth.ts';
 import { uniqueId } from '../crypto.ts';
 import { AppwriteError, invalidParam } from '../errors.ts';
 import { arrayParam, readParams, v, validate } from '../params.ts';
