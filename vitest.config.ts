@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { ROOMY_RATE_LIMITS } from './test/support/demo.ts';
+
+/**
+ * Suites import the emulator from its sources, so that they test what is in the tree without a
+ * build; its built package is tested from the packed tarball (test/consumer).
+ */
+const emulatorFromSource = {
+  find: /^appwrite-emulator$/,
+  replacement: fileURLToPath(new URL('./packages/appwrite-emulator/src/index.ts', import.meta.url)),
+};
 
 /** The worker entry in workerd (Miniflare), against an emulator over HTTP or HTTPS. */
 const workerd = (protocol: 'http' | 'https') => ({
@@ -22,11 +32,12 @@ const workerd = (protocol: 'http' | 'https') => ({
   ],
   // The same aliases as wrangler.toml: node-appwrite gets the platform's fetch.
   resolve: {
-    alias: {
-      undici: 'hono-appwrite/workers/undici',
-      fs: 'hono-appwrite/workers/empty',
-      'json-bigint': 'hono-appwrite/workers/json-bigint',
-    },
+    alias: [
+      { find: 'undici', replacement: 'hono-appwrite/workers/undici' },
+      { find: 'fs', replacement: 'hono-appwrite/workers/empty' },
+      { find: 'json-bigint', replacement: 'hono-appwrite/workers/json-bigint' },
+      emulatorFromSource,
+    ],
   },
   test: {
     name: `workerd-${protocol}`,
@@ -41,6 +52,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: [emulatorFromSource] },
         test: {
           name: 'node',
           include: ['packages/*/src/**/*.test.ts', 'src/**/*.test.ts', 'test/**/*.test.ts'],

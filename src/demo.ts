@@ -1,5 +1,5 @@
 // `npm start` without APPWRITE_ENDPOINT: an Appwrite emulator in this process, with the demo seed.
-import { startEmulator } from 'appwrite-emulator';
+import { startAppwriteEmulator } from 'appwrite-emulator';
 
 const DEMO = {
   APPWRITE_PROJECT_ID: 'demo',
@@ -14,7 +14,7 @@ export const demoEnvironment = async (
 ): Promise<{ env: Record<string, string | undefined>; banner: string[] }> => {
   if (env.APPWRITE_ENDPOINT) return { env, banner: [] };
   // On `localhost`, another site than the app's 127.0.0.1, as Appwrite is in production.
-  const emulator = await startEmulator({ port: 0, hostname: 'localhost' });
+  const emulator = await startAppwriteEmulator({ port: 0, hostname: 'localhost' });
   return {
     env: { ...DEMO, ...env, APPWRITE_ENDPOINT: emulator.endpoint },
     banner: [

@@ -5,7 +5,7 @@
 // script, so what the server sends is what the browser shows.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../../test/support/demo.ts';
 import { createApp } from '../app.ts';
@@ -25,9 +25,9 @@ const UNKNOWN_SESSION = Buffer.from('{"id":"no-such-session","secret":"012345678
 
 type App = ReturnType<typeof createApp>;
 
-let emulator: RunningEmulator;
+let emulator: AppwriteEmulator;
 beforeAll(async () => {
-  emulator = await startEmulator({});
+  emulator = await startAppwriteEmulator({});
 });
 // Signup and upgrade tests add users: every test starts from the demo seed.
 beforeEach(async () => {

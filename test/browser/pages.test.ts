@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium, screenshot } from '../support/browser.ts';
@@ -61,14 +61,14 @@ const startAttacker = async (): Promise<{ server: Server; port: number }> => {
 };
 
 describe.skipIf(!executable).each(RUNTIMES)('pages in Chromium on $name', { timeout: 60_000 }, (runtime) => {
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   let worker: SpawnedServer;
   let attacker: { server: Server; port: number };
   const contexts: BrowserContext[] = [];
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    emulator = await startEmulator({ hostname: 'localhost' });
+    emulator = await startAppwriteEmulator({ hostname: 'localhost' });
     attacker = await startAttacker();
     // The default configuration: only what the deployment must say, no cookie or origin settings;
     // rate limits roomy enough for a suite that signs in from 127.0.0.1 again and again.
@@ -396,11 +396,11 @@ describe.skipIf(!executable)(
   'SameSite=Strict across the OAuth redirect chain (Node)',
   { timeout: 60_000 },
   () => {
-    let emulator: RunningEmulator;
+    let emulator: AppwriteEmulator;
     let worker: SpawnedServer;
 
     beforeAll(async () => {
-      emulator = await startEmulator({ hostname: 'localhost' });
+      emulator = await startAppwriteEmulator({ hostname: 'localhost' });
       worker = await startScript('start', {
         APPWRITE_ENDPOINT: emulator.endpoint,
         APPWRITE_PROJECT_ID: PROJECT,

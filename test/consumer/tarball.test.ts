@@ -1,14 +1,7 @@
-// The contract with a stranger: the packed tarball, installed into an empty project with hono,
-// @hono/node-server and node-appwrite at this repository's versions, runs the README's first
-// example unchanged on Node 20, Node 24, Bun and Deno (no loader), type-checks under the
-// consumer's own strict tsc, and bundles for Cloudflare Workers with the documented aliases.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cp, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { delimiter, join } from 'node:path';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
 import {
@@ -23,23 +16,21 @@ import {
 import {
   type CommandResult,
   type ConsumerServer,
-  findSystemNode,
   run,
   runOrThrow,
   startServer,
   stopAll,
   systemPath,
 } from './processes.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'node_modules', '.bin');
-const PINNED_NODE = join(BIN, 'node');
-const LIBRARY = join(ROOT, 'packages', 'hono-appwrite');
-
-/** The version of `name` installed at the repository's root, so the consumer gets the same. */
-const rootVersion = (name: string): string =>
-  (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
-    .version;
+import {
+  BIN,
+  npmEnv,
+  PINNED_NODE,
+  packWorkspacePackage,
+  type Runtime,
+  rootVersion,
+  runtimesFor,
+} from './workspace.ts';
 
 /** What the README's program imports besides the library, then what its type check needs. */
 const RUNTIME_DEPENDENCIES = ['hono', '@hono/node-server', 'node-appwrite'];
@@ -50,42 +41,7 @@ const USER_A_ROWS = ['ac5fc866ad1e'];
 const USER_B_ROWS = ['bc7fc866ad1e'];
 const OTHER_USERS_ROWS = ['bc7fc866ad1e', 'cc2fc886ad1e'];
 
-const versionOf = (node: string): string => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-const systemNode = findSystemNode();
-const systemNodeVersion = systemNode ? versionOf(systemNode) : undefined;
-const pinnedNodeVersion = versionOf(PINNED_NODE);
-
-/** A runtime the program runs on; `skip` says why it cannot run on this machine. */
-interface Runtime {
-  name: string;
-  command: string;
-  args: string[];
-  skip?: string;
-}
-
-const NODE_20: Runtime =
-  systemNode && systemNodeVersion?.startsWith('v20.')
-    ? { name: `Node 20 (the system node, ${systemNodeVersion})`, command: systemNode, args: ['app.mjs'] }
-    : {
-        name: 'Node 20',
-        command: 'node',
-        args: ['app.mjs'],
-        skip: `skipped: ${systemNode ? `the system node at ${systemNode} is ${systemNodeVersion}` : 'no node on the system PATH'}, not Node 20`,
-      };
-
-const RUNTIMES: Runtime[] = [
-  NODE_20,
-  { name: `Node 24 (the pinned node, ${pinnedNodeVersion})`, command: PINNED_NODE, args: ['app.mjs'] },
-  { name: 'Bun', command: join(BIN, 'bun'), args: ['app.mjs'] },
-  // Deno resolves bare specifiers from the project's package.json and node_modules by itself.
-  { name: 'Deno', command: join(BIN, 'deno'), args: ['run', '--allow-net', '--allow-env', 'app.mjs'] },
-];
-
-/** The environment without the variables npm sets for the running script (nested npm reads its own). */
-const npmEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('npm_') && key !== 'INIT_CWD'),
-  );
+const RUNTIMES: Runtime[] = runtimesFor('app.mjs');
 
 let temp = '';
 /** The consumer's project: a package.json, its node_modules and the sources of the fixtures. */
@@ -121,26 +77,7 @@ beforeAll(async () => {
   home = join(temp, 'home');
   await Promise.all([mkdir(project), mkdir(home)]);
 
-  // `npm pack` runs the package's prepack (a clean tsdown build). Run in packages/hono-appwrite it
-  // would empty that dist/ for the length of the build while the other suites import it, so it runs
-  // in a copy of the package's sources beside the repository's tsconfig base and node_modules.
-  const source = join(temp, 'source');
-  const copy = join(source, 'packages', 'hono-appwrite');
-  await cp(LIBRARY, copy, {
-    recursive: true,
-    filter: (path) => !['dist', 'node_modules'].includes(basename(path)),
-  });
-  await cp(join(ROOT, 'tsconfig.base.json'), join(source, 'tsconfig.base.json'));
-  await symlink(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
-  await runOrThrow('npm', ['pack', '--pack-destination', temp], {
-    cwd: copy,
-    env: npmEnv(),
-    timeoutMs: 120_000,
-  });
-  const { version } = JSON.parse(await readFile(join(LIBRARY, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  const tarball = join(temp, `hono-appwrite-${version}.tgz`);
+  const tarball = await packWorkspacePackage('hono-appwrite', temp);
 
   await writeFile(
     join(project, 'package.json'),
@@ -198,12 +135,12 @@ for (const runtime of RUNTIMES) {
   describe.skipIf(runtime.skip !== undefined)(
     `the README program as app.mjs on ${runtime.name}${runtime.skip ? ` — ${runtime.skip}` : ''}`,
     () => {
-      let emulator: RunningEmulator | undefined;
+      let emulator: AppwriteEmulator | undefined;
       let server: ConsumerServer | undefined;
       let userA = { cookie: '', jwt: '' };
 
       beforeAll(async () => {
-        emulator = await startEmulator({ port: 0 });
+        emulator = await startAppwriteEmulator({ port: 0 });
         server = await startServer(runtime.command, runtime.args, {
           cwd: project,
           env: {

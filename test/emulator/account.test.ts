@@ -242,7 +242,7 @@ describe.each(PROTOCOLS)('emulator account API over %s (node-appwrite)', (protoc
         clientName: 'Chrome',
         clientCode: 'CH',
         osCode: 'WIN',
-        clientVersion: '70.0.3538.77',
+        clientVersion: '70.0',
       });
     });
 

@@ -1,13 +1,13 @@
 // The control API's request counter, which the benchmark uses to count upstream calls.
 
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, PROJECT } from '../support/demo.ts';
 
 describe('GET /_emulator/stats', () => {
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startAppwriteEmulator();
   });
   afterAll(async () => {
     await emulator.stop();

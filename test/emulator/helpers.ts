@@ -1,4 +1,4 @@
-import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, type AppwriteEmulatorOptions, startAppwriteEmulator } from 'appwrite-emulator';
 import { Account, AppwriteException, Client } from 'node-appwrite';
 import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
@@ -17,10 +17,10 @@ export const MOBILE_CHROME =
  * Starts one emulator per suite (HTTP or HTTPS signed by the run's test CA) and restores the seed
  * before every test, so tests never depend on each other's order.
  */
-export const useEmulator = (protocol: Protocol, options: StartEmulatorOptions = {}) => {
-  let emulator: RunningEmulator | undefined;
+export const useEmulator = (protocol: Protocol, options: AppwriteEmulatorOptions = {}) => {
+  let emulator: AppwriteEmulator | undefined;
   beforeAll(async () => {
-    emulator = await startEmulator({
+    emulator = await startAppwriteEmulator({
       ...options,
       https: protocol === 'https' ? { ca: inject('testCa') } : false,
     });
@@ -31,7 +31,7 @@ export const useEmulator = (protocol: Protocol, options: StartEmulatorOptions = 
   afterAll(async () => {
     await emulator?.stop();
   });
-  const running = (): RunningEmulator => {
+  const running = (): AppwriteEmulator => {
     if (!emulator) throw new Error('emulator not started');
     return emulator;
   };

@@ -7,8 +7,8 @@ import {
   createEmulatorApp,
   createEmulatorContext,
   type EmulatorContext,
-  type RunningEmulator,
-  startEmulator,
+  type AppwriteEmulator,
+  startAppwriteEmulator,
 } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { API_KEY, PROJECT } from '../support/demo.ts';
@@ -111,7 +111,7 @@ describe('createEmulatorApp: the Host check (in process)', () => {
 });
 
 /** A raw request with a forged Host header (fetch does not let a caller set Host). */
-const rawGet = (emulator: RunningEmulator, path: string, headers: Record<string, string>) =>
+const rawGet = (emulator: AppwriteEmulator, path: string, headers: Record<string, string>) =>
   new Promise<{ status: number; contentType: string | undefined; body: string }>((resolve, reject) => {
     const https = emulator.origin.startsWith('https:');
     const call = (https ? httpsRequest : httpRequest)(
@@ -138,10 +138,10 @@ const rawGet = (emulator: RunningEmulator, path: string, headers: Record<string,
     call.end();
   });
 
-describe.each(PROTOCOLS)('startEmulator over %s: the Host check on the wire', (protocol) => {
-  let emulator: RunningEmulator;
+describe.each(PROTOCOLS)('startAppwriteEmulator over %s: the Host check on the wire', (protocol) => {
+  let emulator: AppwriteEmulator;
   beforeAll(async () => {
-    emulator = await startEmulator({
+    emulator = await startAppwriteEmulator({
       https: protocol === 'https' ? { ca: inject('testCa') } : false,
       hostname: 'localhost',
     });
@@ -174,10 +174,10 @@ describe.each(PROTOCOLS)('startEmulator over %s: the Host check on the wire', (p
   });
 });
 
-describe('startEmulator over http: requests without a Host header', () => {
-  let emulator: RunningEmulator;
+describe('startAppwriteEmulator over http: requests without a Host header', () => {
+  let emulator: AppwriteEmulator;
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startAppwriteEmulator();
   });
   afterAll(async () => {
     await emulator.stop();

@@ -7,7 +7,7 @@ import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findSystemNode } from '../consumer/processes.ts';
 import { ROOMY_RATE_LIMITS } from '../support/demo.ts';
@@ -26,7 +26,7 @@ const systemNode = (): string => {
 
 describe('npm run build, npm ci --omit=dev, then start:prod', { timeout: 120_000 }, () => {
   let app: string;
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   let server: SpawnedServer;
 
   beforeAll(async () => {
@@ -61,7 +61,7 @@ describe('npm run build, npm ci --omit=dev, then start:prod', { timeout: 120_000
         cwd: app,
       },
     );
-    emulator = await startEmulator({ https: { ca: inject('testCa') } });
+    emulator = await startAppwriteEmulator({ https: { ca: inject('testCa') } });
     server = await startProcess({
       command: systemNode(),
       args: ['--max-old-space-size=256', join(app, 'dist/server.mjs')],

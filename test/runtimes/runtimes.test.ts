@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOMY_RATE_LIMITS } from '../support/demo.ts';
 import { defineScenario, expectError, signIn, type Target } from '../support/scenario.ts';
@@ -19,12 +19,12 @@ const RUNTIMES = [
 ] as const;
 
 describe.each(RUNTIMES)('the worker on $name', { timeout: 60_000 }, ({ script, trust, graceMs }) => {
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   let server: SpawnedServer;
   let state: string | undefined;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ https: { ca: inject('testCa') } });
+    emulator = await startAppwriteEmulator({ https: { ca: inject('testCa') } });
     const caFile = process.env.NODE_EXTRA_CA_CERTS ?? '';
     // wrangler dev keeps Durable Object storage (the rate-limit counters) in .wrangler/state across
     // runs: a run within the same hour would start with the last one's counts. A fresh directory.
@@ -153,7 +153,7 @@ describe.each(RUNTIMES)('the worker on $name', { timeout: 60_000 }, ({ script, t
     const loginDown = await login();
     await expectError(loginDown, 502, 'upstream_unavailable');
     expect(loginDown.headers.getSetCookie()).toEqual([]);
-    emulator = await startEmulator({ port, https: { ca: inject('testCa') } });
+    emulator = await startAppwriteEmulator({ port, https: { ca: inject('testCa') } });
     // Node, Bun and Deno serve the very next request. workerd (wrangler dev) keeps failing for a few
     // seconds after a refused connection (measured: ~4.5 s, then it recovers without a restart), so
     // it gets a bounded grace period; the worker holds no connection state of its own.

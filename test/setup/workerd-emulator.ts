@@ -1,4 +1,4 @@
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import type { TestProject } from 'vitest/node';
 import { testCa } from './test-ca.ts';
 
@@ -16,7 +16,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const { ca } = await testCa();
   const https = project.name.endsWith('https');
-  const emulator: RunningEmulator = await startEmulator({ https: https ? { ca } : false });
+  const emulator: AppwriteEmulator = await startAppwriteEmulator({ https: https ? { ca } : false });
   project.provide('workerdEmulatorEndpoint', emulator.endpoint);
   return () => emulator.stop();
 }

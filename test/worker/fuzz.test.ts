@@ -2,7 +2,7 @@
 // every route (odd methods, paths, headers, cookies, credentials and bodies) to apps built against an
 // in-process emulator, and checks every answer, every request sent upstream and every log line.
 
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import fc from 'fast-check';
 import type { Transport } from 'hono-appwrite';
 import { nodeCrypto, poolTransport } from 'hono-appwrite/node';
@@ -37,7 +37,7 @@ const JWT_KEY = 'fuzz-jwt-key-0123456789abcdef';
 const RUNS = { unlimited: 12_000, limited: 3_000, rawHeaders: 1_000 };
 
 let sent = 0;
-let emulator: RunningEmulator;
+let emulator: AppwriteEmulator;
 let pool: ReturnType<typeof poolTransport>;
 const calls: UpstreamCall[] = [];
 const logs: string[] = [];
@@ -45,7 +45,7 @@ const credentials: CredentialPool = { sessions: [], guests: [], jwts: [], states
 
 beforeAll(async () => {
   // Appwrite's own limits off: the worker's limiter is what the second property exercises.
-  emulator = await startEmulator({ rateLimits: false, jwtKey: JWT_KEY });
+  emulator = await startAppwriteEmulator({ rateLimits: false, jwtKey: JWT_KEY });
   pool = poolTransport({ connections: 8 });
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {

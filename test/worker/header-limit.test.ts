@@ -6,7 +6,7 @@ import { createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { serve } from '@hono/node-server';
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { Hono } from 'hono';
 import { answerClientErrorsAsJson } from 'hono-appwrite/node';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -156,13 +156,13 @@ describe('answerClientErrorsAsJson on a serve()d Hono app', () => {
 });
 
 describe.each(['http', 'https'] as const)('the emulator over %s', (protocol) => {
-  let emulator: RunningEmulator | undefined;
+  let emulator: AppwriteEmulator | undefined;
   afterEach(async () => {
     await emulator?.stop();
   });
 
   it('returns 431 JSON for 20 KiB of headers', async () => {
-    emulator = await startEmulator({ https: protocol === 'https' ? { ca: inject('testCa') } : false });
+    emulator = await startAppwriteEmulator({ https: protocol === 'https' ? { ca: inject('testCa') } : false });
     const socket =
       protocol === 'https'
         ? tlsConnect({ host: '127.0.0.1', port: emulator.port, servername: 'localhost' })

@@ -1,7 +1,7 @@
 // Identity without a round trip: local JWT verification with Appwrite's key, and the opt-in
 // identity cache for /me — counted in upstream calls, and purged by a logout through the worker.
 
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { Hono } from 'hono';
 import { sign } from 'hono/jwt';
 import { type AppwriteAuthEnv, appwriteAuth, getAuth } from 'hono-appwrite';
@@ -168,9 +168,9 @@ describe('IdentityCache', () => {
 });
 
 describe('the worker with APPWRITE_JWT_KEY and IDENTITY_CACHE_TTL_SECONDS', () => {
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   beforeAll(async () => {
-    emulator = await startEmulator({ jwtKey: KEY, rateLimits: false });
+    emulator = await startAppwriteEmulator({ jwtKey: KEY, rateLimits: false });
   });
   afterAll(async () => {
     await emulator.stop();

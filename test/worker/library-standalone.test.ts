@@ -1,6 +1,6 @@
 // The library as a user mounts it: a plain `hono` app with no `onError` of its own, the auth routes
 // at a prefix of the user's choice, and appwriteAuth in front of routes of their own.
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { Hono } from 'hono';
 import { type AppwriteAuthEnv, appwriteAuth, authRoutes, getAuth, getUser } from 'hono-appwrite';
 import { TablesDB } from 'node-appwrite';
@@ -13,12 +13,12 @@ const BEARER_CHALLENGE = 'Bearer realm="appwrite"';
 const INVALID_TOKEN = 'Bearer realm="appwrite", error="invalid_token"';
 
 describe('hono-appwrite in a plain Hono app without onError', () => {
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   let app: Hono<AppwriteAuthEnv>;
   let reached = 0;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, rateLimits: false });
+    emulator = await startAppwriteEmulator({ port: 0, rateLimits: false });
     const endpoint = emulator.endpoint;
     app = new Hono<AppwriteAuthEnv>();
     app.route(

@@ -1,7 +1,7 @@
 // Abuse limits: the store contract (memory and a real Redis), every limited route through the app
 // against the emulator, the client-IP rules, and two worker processes sharing one Redis budget.
 
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import fc from 'fast-check';
 import { MemoryRateLimitStore, type RateLimitStore } from 'hono-appwrite';
 import { RedisRateLimitStore } from 'hono-appwrite/redis';
@@ -138,9 +138,9 @@ describe('normalizeIp', () => {
 });
 
 describe('limited routes', () => {
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   beforeAll(async () => {
-    emulator = await startEmulator({});
+    emulator = await startAppwriteEmulator({});
   });
   afterAll(async () => {
     await emulator.stop();
@@ -399,10 +399,10 @@ describe('limited routes', () => {
 });
 
 describe.skipIf(!redisUrl)('two worker processes on one Redis', { timeout: 60_000 }, () => {
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   const workers: SpawnedServer[] = [];
   beforeAll(async () => {
-    emulator = await startEmulator({});
+    emulator = await startAppwriteEmulator({});
     // A window no other test uses, so the shared Redis holds only this test's counts.
     const guestLimit = `5/${3000 + Math.floor(Math.random() * 500)}`;
     for (let i = 0; i < 2; i++) {

@@ -5,7 +5,7 @@
 // the Set-Cookie that hands a new session to whoever signed in, and the /auth/jwt answer (JSON or
 // the JWT page) to the owner of the session that minted the JWT.
 import { randomBytes } from 'node:crypto';
-import { DEMO_SEED, type RunningEmulator, type Seed, startEmulator } from 'appwrite-emulator';
+import { DEMO_SEED, type AppwriteEmulator, type Seed, startAppwriteEmulator } from 'appwrite-emulator';
 import type { Transport, TransportResponse } from 'hono-appwrite';
 import { poolTransport } from 'hono-appwrite/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -281,7 +281,7 @@ const record = async (name: string, app: App, path: string, init: RequestInit = 
 // ---------------------------------------------------------------------------------------------
 // The apps
 
-let emulator: RunningEmulator;
+let emulator: AppwriteEmulator;
 let pool: ReturnType<typeof poolTransport>;
 let main: App;
 let limited: App;
@@ -330,13 +330,13 @@ beforeAll(async () => {
     }) as typeof stream.write);
   }
   const seed = seedWithWorkerKey();
-  emulator = await startEmulator({ seed });
+  emulator = await startAppwriteEmulator({ seed });
   addSecret({ kind: 'api key', value: WORKER_KEY });
   addSecret({ kind: 'jwt signing key', value: emulator.context.jwtSecret });
   addSecret({ kind: 'password', value: PASSWORD });
   addSecret({ kind: 'password', value: WRONG_PASSWORD });
   // An Appwrite that is down: an emulator started and stopped, so its port refuses connections.
-  const gone = await startEmulator({ seed });
+  const gone = await startAppwriteEmulator({ seed });
   downEndpoint = gone.endpoint;
   await gone.stop();
   pool = poolTransport({ connections: 8 });

@@ -4,7 +4,7 @@
 // fills, cached identities outliving their JWT, headerless form posts, attacker text on the failure
 // page, a stranger's link ending another flow, and the Referer in the debug log.
 
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import fc from 'fast-check';
 import { fetchTransport, type Transport } from 'hono-appwrite';
 import { Account, Client } from 'node-appwrite';
@@ -24,10 +24,10 @@ const STATE = `__Host-${COOKIE}_oauth`;
 
 type App = ReturnType<typeof createApp>;
 
-let emulator: RunningEmulator;
+let emulator: AppwriteEmulator;
 beforeAll(async () => {
   // Appwrite's own limits off: the properties start hundreds of OAuth flows from one address.
-  emulator = await startEmulator({ rateLimits: false });
+  emulator = await startAppwriteEmulator({ rateLimits: false });
 });
 beforeEach(async () => {
   await emulator.reset();

@@ -2,7 +2,7 @@
 // AppwriteException fields and the same OAuth2 redirect URL as the SDK's own undici fetch.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type RunningEmulator, startEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import type { Transport } from 'hono-appwrite';
 import { poolTransport } from 'hono-appwrite/node';
 import { Account, type AppwriteException, Client, OAuthProvider, TablesDB } from 'node-appwrite';
@@ -12,10 +12,10 @@ import { AppwriteHttpError } from '../../packages/hono-appwrite/src/errors.ts';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';
 
 describe('poolTransport under node-appwrite', () => {
-  let emulator: RunningEmulator;
+  let emulator: AppwriteEmulator;
   let pool: ReturnType<typeof poolTransport>;
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startAppwriteEmulator();
     pool = poolTransport({ connections: 2 });
   });
   afterAll(async () => {

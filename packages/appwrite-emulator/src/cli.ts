@@ -1,12 +1,13 @@
+#!/usr/bin/env node
 /**
- * `npm run emulator -- [--port 8788] [--https] [--seed FILE] [--no-rate-limits]`
+ * `appwrite-emulator [--port 8788] [--https] [--seed FILE] [--no-rate-limits] [--jwt-key KEY]`
  * Starts the Appwrite emulator on 127.0.0.1 and prints how to connect to it.
  */
 import { parseArgs } from 'node:util';
 import { loadSeedFile, type Seed } from './seed.ts';
-import { startEmulator } from './server.ts';
+import { startAppwriteEmulator } from './server.ts';
 
-const usage = `Usage: npm run emulator -- [--port 8788] [--https] [--seed FILE] [--no-rate-limits]
+const usage = `Usage: appwrite-emulator [--port 8788] [--https] [--seed FILE] [--no-rate-limits] [--jwt-key KEY]
   --port N           port on 127.0.0.1 (default: $EMULATOR_PORT or 8788; 0 picks a free one)
   --https            serve TLS with a local CA generated at start (its PEM path is printed)
   --seed FILE        load this seed (JSON) instead of the demo project
@@ -33,7 +34,7 @@ const main = async (): Promise<void> => {
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`Invalid port: ${portText}`);
   const seed: Seed | undefined = values.seed ? await loadSeedFile(values.seed) : undefined;
-  const emulator = await startEmulator({
+  const emulator = await startAppwriteEmulator({
     port,
     https: values.https,
     seed,
@@ -41,11 +42,10 @@ const main = async (): Promise<void> => {
     jwtKey: values['jwt-key'] ?? process.env.EMULATOR_JWT_KEY,
   });
 
-  const [project] = emulator.context.state.projects.values();
   const lines = [
     `Appwrite emulator (API 1.9) listening on ${emulator.origin}`,
     `  endpoint:   ${emulator.endpoint}`,
-    `  project:    ${project?.id ?? '(none)'}`,
+    `  project:    ${emulator.projectId}`,
   ];
   // The demo key is public knowledge; a custom seed's keys are not printed.
   if (!seed)

@@ -7,5 +7,5 @@ export { AdjustableClock, type Clock, systemClock } from './clock.ts';
 export { createEmulatorContext, type EmulatorContext, type EmulatorOptions } from './context.ts';
 export { APPWRITE_VERSION, AppwriteError } from './errors.ts';
 export { ALL_KEY_SCOPES, buildState, DEMO_SEED, loadSeedFile, type Seed, seedSchema } from './seed.ts';
-export { type RunningEmulator, type StartEmulatorOptions, startEmulator } from './server.ts';
+export { type AppwriteEmulator, type AppwriteEmulatorOptions, startAppwriteEmulator } from './server.ts';
 export { type CertificateAuthority, createLocalCA, writeCaCertificate } from './tls.ts';

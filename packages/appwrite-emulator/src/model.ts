@@ -18,14 +18,20 @@ export interface Session {
   factors: string[];
 }
 
-/** A one-time login token (`users.createToken`, or the result of an OAuth2 sign-in). */
+/**
+ * What a token is for, as Appwrite's token types: `generic` (`users.createToken`), `oauth2`, the
+ * email flows (`verification`, `recovery`, `magic-url`, `email` OTP) and `phone`.
+ */
+export type TokenType = 'generic' | 'oauth2' | 'verification' | 'recovery' | 'magic-url' | 'email' | 'phone';
+
+/** A one-time secret of a user: a login token, or an email verification or recovery secret. */
 export interface Token {
   id: string;
   createdAt: number;
   userId: string;
   secretHash: string;
   expire: number;
-  type: 'generic' | 'oauth2';
+  type: TokenType;
   provider: string;
 }
 

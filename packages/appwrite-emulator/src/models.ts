@@ -1,7 +1,25 @@
 import { formatDate, formatOptionalDate } from './clock.ts';
-import type { Session, Token, User } from './model.ts';
+import { emailMetadata } from './email-metadata.ts';
+import type { Session, Target, Token, User } from './model.ts';
 
-/** The Account model: the User model without `password`, `hash` and `hashOptions`. */
+/** The Target model (a user's message receiver). */
+export const targetModel = (user: User, target: Target): Record<string, unknown> => ({
+  $id: target.id,
+  $createdAt: formatDate(target.createdAt),
+  $updatedAt: formatDate(target.updatedAt),
+  name: '',
+  userId: user.id,
+  providerId: null,
+  providerType: target.providerType,
+  identifier: target.identifier,
+  expired: false,
+});
+
+/**
+ * The Account model: the User model without `password`, `hash` and `hashOptions`. Appwrite 1.9
+ * adds the email metadata (`emailCanonical`, `emailIs*`) and the impersonation fields; the
+ * emulator has no impersonation, so `impersonator` is false and `impersonatorUserId` null.
+ */
 export const accountModel = (user: User): Record<string, unknown> => ({
   $id: user.id,
   $createdAt: formatDate(user.createdAt),
@@ -17,40 +35,25 @@ export const accountModel = (user: User): Record<string, unknown> => ({
   phoneVerification: user.phoneVerification,
   mfa: false,
   prefs: { ...user.prefs },
-  targets: user.targets.map((target) => ({
-    $id: target.id,
-    $createdAt: formatDate(target.createdAt),
-    $updatedAt: formatDate(target.updatedAt),
-    name: '',
-    userId: user.id,
-    providerId: null,
-    providerType: target.providerType,
-    identifier: target.identifier,
-    expired: false,
-  })),
+  targets: user.targets.map((target) => targetModel(user, target)),
   accessedAt: formatDate(user.accessedAt),
+  ...emailMetadata(user.email),
+  impersonator: false,
+  impersonatorUserId: null,
 });
 
-/** The User model of the Users API (API keys only): the account plus the password hash, as Appwrite. */
-export const userModel = (user: User): Record<string, unknown> => {
-  const account = accountModel(user);
-  const hash = user.password;
-  return {
-    ...account,
-    password: hash ? hash.hash : null,
-    hash: hash ? hash.algorithm : null,
-    hashOptions: hash
-      ? {
-          type: hash.algorithm,
-          salt: hash.salt,
-          costCpu: hash.costCpu,
-          costMemory: hash.costMemory,
-          costParallel: hash.costParallel,
-          length: hash.length,
-        }
-      : null,
-  };
-};
+/**
+ * The User model of the Users API (API keys only): the account plus the stored password hash, its
+ * algorithm and parameters. A user without a password still reports Appwrite's default algorithm.
+ */
+export const userModel = (user: User): Record<string, unknown> => ({
+  ...accountModel(user),
+  password: user.password ? user.password.hash : null,
+  hash: user.password ? user.password.algorithm : 'argon2',
+  hashOptions: user.password
+    ? { ...user.password.options }
+    : { type: 'argon2', memoryCost: 7168, timeCost: 5, threads: 1 },
+});
 
 /**
  * The Session model. `secret` is the encoded cookie value for API-key callers that just created the

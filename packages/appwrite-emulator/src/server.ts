@@ -6,6 +6,8 @@ import { serve } from '@hono/node-server';
 import { createEmulatorApp } from './app.ts';
 import { answerClientErrorsAsJson } from './client-error.ts';
 import { createEmulatorContext, type EmulatorContext, type EmulatorOptions } from './context.ts';
+import { randomHex } from './crypto.ts';
+import { DEMO_SEED, type Seed } from './seed.ts';
 import {
   type CertificateAuthority,
   createLocalCA,
@@ -13,7 +15,7 @@ import {
   writeCaCertificate,
 } from './tls.ts';
 
-export interface StartEmulatorOptions extends EmulatorOptions {
+export interface AppwriteEmulatorOptions extends EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
   /**
@@ -31,9 +33,16 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   hostname?: 'localhost' | '127.0.0.1';
 }
 
-export interface RunningEmulator {
+export interface AppwriteEmulator {
   /** The API endpoint for SDKs, e.g. `http://127.0.0.1:8788/v1`. */
   endpoint: string;
+  /** The first project of the seed (`demo` for the demo seed). */
+  projectId: string;
+  /**
+   * An API key of that project with every scope: the seed's first key of the project, or one
+   * generated at start when the seed gives it none.
+   */
+  apiKey: string;
   /** Scheme, host and port, e.g. `https://localhost:8788`. */
   origin: string;
   port: number;
@@ -47,18 +56,36 @@ export interface RunningEmulator {
   reset(): Promise<void>;
   /** Stops the server and removes a generated CA file. */
   stop(): Promise<void>;
+  /** `stop()`, for `await using emulator = await startAppwriteEmulator()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** The seed with an API key on its first project, generating one when it has none. */
+const withApiKey = (seed: Seed): { seed: Seed; projectId: string; apiKey: string } => {
+  const [first, ...others] = seed.projects;
+  if (!first) throw new Error('The seed has no project.');
+  const existing = first.apiKeys?.[0]?.secret;
+  if (existing !== undefined) return { seed, projectId: first.id, apiKey: existing };
+  const apiKey = `emulator-${randomHex(32)}`;
+  const keyed = { ...first, apiKeys: [{ name: 'emulator', secret: apiKey }] };
+  return { seed: { ...seed, projects: [keyed, ...others] }, projectId: first.id, apiKey };
+};
 
 /**
  * Starts the Appwrite emulator on 127.0.0.1 (never on other interfaces).
  *
  * @example
- * const emulator = await startEmulator({ https: true });
- * const client = new Client().setEndpoint(emulator.endpoint).setProject('demo');
- * await emulator.stop();
+ * await using emulator = await startAppwriteEmulator();
+ * const client = new Client()
+ *   .setEndpoint(emulator.endpoint)
+ *   .setProject(emulator.projectId)
+ *   .setKey(emulator.apiKey);
  */
-export const startEmulator = async (options: StartEmulatorOptions = {}): Promise<RunningEmulator> => {
-  const context = await createEmulatorContext(options);
+export const startAppwriteEmulator = async (
+  options: AppwriteEmulatorOptions = {},
+): Promise<AppwriteEmulator> => {
+  const { seed, projectId, apiKey } = withApiKey(options.seed ?? DEMO_SEED);
+  const context = await createEmulatorContext({ ...options, seed });
   // `localhost` by default with TLS so that hostname checks pass against the certificate.
   const hostname = options.hostname ?? (options.https ? 'localhost' : '127.0.0.1');
   const app = createEmulatorApp(context, { allowedHosts: [hostname] });
@@ -93,20 +120,29 @@ export const startEmulator = async (options: StartEmulatorOptions = {}): Promise
   });
   const { port } = server.address() as AddressInfo;
   const origin = `${tls ? 'https' : 'http'}://${hostname}:${port}`;
+  // One shutdown however often it is asked for (`stop()` and then the end of an `await using` block).
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      if (ownsCaFile && caCertPath) await rm(dirname(caCertPath), { recursive: true, force: true });
+    })();
+    return stopping;
+  };
   return {
     endpoint: `${origin}/v1`,
+    projectId,
+    apiKey,
     origin,
     port,
     caCertPath,
     context,
     advanceClock: (seconds) => context.clock.advance(seconds),
     reset: () => context.reset(),
-    async stop() {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
-      if (ownsCaFile && caCertPath) await rm(dirname(caCertPath), { recursive: true, force: true });
-    },
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 };

@@ -46,6 +46,12 @@ let detector: Detector | undefined;
 const cache = new Map<string, UserAgentInfo>();
 const CACHE_LIMIT = 500;
 
+/**
+ * Matomo DeviceDetector's default version truncation (`VERSION_TRUNCATION_MINOR`), which Appwrite's
+ * detector keeps: a major part and one minor part, so `70.0.3538.77` becomes `70.0`.
+ */
+export const truncateVersion = (version: string): string => version.split('.').slice(0, 2).join('.');
+
 /** Parses a user agent into Appwrite's session fields; empty strings where nothing is known. */
 export const parseUserAgent = (userAgent: string): UserAgentInfo => {
   const cached = cache.get(userAgent);
@@ -56,11 +62,11 @@ export const parseUserAgent = (userAgent: string): UserAgentInfo => {
     userAgent,
     osCode: os.short_name ?? '',
     osName: os.name ?? '',
-    osVersion: os.version ?? '',
+    osVersion: truncateVersion(os.version ?? ''),
     clientType: client.type ?? '',
     clientCode: client.short_name ?? '',
     clientName: client.name ?? '',
-    clientVersion: client.version ?? '',
+    clientVersion: truncateVersion(client.version ?? ''),
     clientEngine: client.engine ?? '',
     clientEngineVersion: client.engine_version ?? '',
     deviceName: device.type ?? '',

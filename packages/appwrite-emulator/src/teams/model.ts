@@ -11,8 +11,13 @@ export interface Membership {
   invited: number;
   joined: number | null;
   confirm: boolean;
-  /** sha256 of the invitation secret while the invitation is open. */
+  /** sha256 of the invitation secret; null for the creator's own membership, which has none. */
   secretHash: string | null;
+  /**
+   * Whether anyone may read the membership: Appwrite gives invitations `read("any")`, while the
+   * membership made for a team's creator is readable by that user and the team only.
+   */
+  readableByAny: boolean;
 }
 
 export interface Team {
@@ -21,6 +26,6 @@ export interface Team {
   updatedAt: number;
   name: string;
   prefs: Record<string, unknown>;
-  /** Membership ID → membership. */
+  /** Membership ID → membership, in creation order. */
   memberships: Map<string, Membership>;
 }
