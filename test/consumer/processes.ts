@@ -94,15 +94,16 @@ export interface ConsumerServer {
 }
 
 /**
- * Starts a server that reads its port from `PORT` and waits until it answers HTTP on 127.0.0.1 at
- * all (the consumer's program has no route that answers 200 without a credential).
+ * Starts a server that reads its port from `PORT` (a free one, unless `port` names the one the
+ * command was told) and waits until it answers HTTP on 127.0.0.1 at all (the consumer's program
+ * has no route that answers 200 without a credential).
  */
 export const startServer = async (
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; port?: number },
 ): Promise<ConsumerServer> => {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const { child, exited, ended, output } = launch(command, args, options.cwd, {
     ...options.env,
