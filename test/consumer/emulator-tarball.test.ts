@@ -14,6 +14,15 @@ import { npmEnv, PINNED_NODE, packWorkspacePackage, rootVersion, runtimesFor } f
 /** Deno's permissions for the emulator: it listens, reads its environment and seed, writes a CA file. */
 const DENO_ALLOW = ['net', 'env', 'read', 'write', 'sys'];
 
+/** The README's fenced code block whose first line is `firstLine`. */
+const codeBlock = (readme: string, firstLine: string): string => {
+  const block = [...readme.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)]
+    .map((match) => match[1] ?? '')
+    .find((code) => code.startsWith(`${firstLine}\n`));
+  if (!block) throw new Error(`the README has no code block starting with ${firstLine}`);
+  return block;
+};
+
 let temp = '';
 let project = '';
 let home = '';
@@ -37,11 +46,17 @@ beforeAll(async () => {
       '--no-fund',
       '--save-exact',
       tarball,
-      ...['node-appwrite', 'typescript', '@types/node'].map((name) => `${name}@${rootVersion(name)}`),
+      ...['node-appwrite', 'typescript', '@types/node', 'vitest'].map(
+        (name) => `${name}@${rootVersion(name)}`,
+      ),
     ],
     { cwd: project, env: npmEnv(), timeoutMs: 180_000 },
   );
+  // The README's examples, as the installed package ships them.
+  const readme = await readFile(join(project, 'node_modules', 'appwrite-emulator', 'README.md'), 'utf8');
   await Promise.all([
+    writeFile(join(project, 'appwrite.test.ts'), codeBlock(readme, '// appwrite.test.ts')),
+    writeFile(join(project, 'appwrite.test.mjs'), codeBlock(readme, '// appwrite.test.mjs')),
     writeFile(join(project, 'api.mjs'), API_MJS),
     writeFile(join(project, 'api.ts'), API_TS),
     writeFile(join(project, 'tsconfig.api.json'), tsconfigFor('api.ts')),
@@ -135,6 +150,37 @@ describe('the `.bin` link as npx runs it (system PATH, shebang)', () => {
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('Usage: appwrite-emulator [--port 8788]');
   });
+});
+
+describe("the README's test examples, unchanged", () => {
+  it('the Vitest example passes under the consumer’s vitest', async () => {
+    const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
+    const result = await run(PINNED_NODE, [vitest, 'run', 'appwrite.test.ts'], {
+      cwd: project,
+      env: { ...env(), CI: 'true' },
+      timeoutMs: 120_000,
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Tests\s+1 passed/);
+  }, 150_000);
+
+  for (const runtime of runtimesFor('--test', { args: ['--test-reporter=tap'] }).filter((candidate) =>
+    candidate.name.startsWith('Node'),
+  )) {
+    it.skipIf(runtime.skip !== undefined)(
+      `the node:test example passes on ${runtime.name}`,
+      async () => {
+        const result = await run(runtime.command, [...runtime.args, 'appwrite.test.mjs'], {
+          cwd: project,
+          env: env(),
+          timeoutMs: 60_000,
+        });
+        expect(result.code, result.output).toBe(0);
+        expect(result.output).toMatch(/# pass 1\b/);
+      },
+      90_000,
+    );
+  }
 });
 
 describe("the consumer's tsc (strict, NodeNext, skipLibCheck false)", () => {

@@ -6,9 +6,13 @@ import { type CertificateAuthority, createLocalCA, writeCaCertificate } from 'ap
 /** The run's test CA and the files that make each runtime trust it. */
 export interface TestCa {
   ca: CertificateAuthority;
-  /** PEM of the CA alone: NODE_EXTRA_CA_CERTS (Node, Bun), DENO_CERT (Deno). */
+  /** PEM of the CA alone: DENO_CERT (Deno). */
   certPath: string;
-  /** System roots plus the CA: SSL_CERT_FILE for workerd, which replaces its trust store with it. */
+  /**
+   * System roots plus the CA: SSL_CERT_FILE for workerd, which replaces its trust store with it, and
+   * NODE_EXTRA_CA_CERTS (Node, Bun), which must keep trusting what the machine trusts (the package
+   * registry, possibly behind an intercepting proxy) for the commands the suites run, such as npm.
+   */
   bundlePath: string;
 }
 
@@ -28,7 +32,7 @@ export const testCa = (): Promise<TestCa> => {
     const bundlePath = join(dirname(certPath), 'bundle.pem');
     const system = existsSync(SYSTEM_BUNDLE) ? readFileSync(SYSTEM_BUNDLE, 'utf8') : '';
     await writeFile(bundlePath, `${system}\n${ca.cert}\n`);
-    process.env.NODE_EXTRA_CA_CERTS = certPath;
+    process.env.NODE_EXTRA_CA_CERTS = bundlePath;
     process.env.SSL_CERT_FILE = bundlePath;
     process.once('exit', () => rmSync(dirname(certPath), { recursive: true, force: true }));
     return { ca, certPath, bundlePath };

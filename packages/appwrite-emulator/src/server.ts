@@ -45,6 +45,12 @@ export interface AppwriteEmulator {
   apiKey: string;
   /** Scheme, host and port, e.g. `https://localhost:8788`. */
   origin: string;
+  /**
+   * The outbox's maildev-style API, e.g. `http://127.0.0.1:8788/_emulator/maildev`: `GET
+   * ${maildev}/email` lists every email the emulator sent (verification, recovery, magic URL, OTP,
+   * team invitations), oldest first.
+   */
+  maildev: string;
   port: number;
   /** The CA certificate to trust (`NODE_EXTRA_CA_CERTS`, `SSL_CERT_FILE`); only with `https`. */
   caCertPath?: string;
@@ -134,6 +140,7 @@ export const startAppwriteEmulator = async (
   };
   return {
     endpoint: `${origin}/v1`,
+    maildev: `${origin}/_emulator/maildev`,
     projectId,
     apiKey,
     origin,
