@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 
-/** The repository root: `npm run emulator` runs `node emulator/cli.ts` from there. */
+/** The repository root, where the CLI's source runs from. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** How long one spawned emulator may take to print its banner or to exit. */
 const WAIT_MS = 15_000;
@@ -23,7 +23,7 @@ interface Cli {
 
 const running = new Set<ChildProcess>();
 
-/** Starts `node emulator/cli.ts ...args` (Node strips the TypeScript types itself). */
+/** Starts `node packages/appwrite-emulator/src/cli.ts ...args` (Node strips the TypeScript types itself). */
 const startCli = (args: string[]): Cli => {
   const child = spawn(process.execPath, ['packages/appwrite-emulator/src/cli.ts', ...args], {
     cwd: ROOT,
@@ -99,7 +99,7 @@ const httpsGet = (url: string, ca?: string | Buffer): Promise<{ status: number; 
     `GET ${url}`,
   );
 
-describe('npm run emulator (emulator/cli.ts)', () => {
+describe('the appwrite-emulator CLI (src/cli.ts)', () => {
   let dir = '';
 
   beforeAll(async () => {
@@ -250,7 +250,7 @@ describe('npm run emulator (emulator/cli.ts)', () => {
       const cli = startCli(['--port', port]);
       expect(await within(cli.exited, 'the emulator to exit')).toEqual({ code: 1, signal: null });
       expect(cli.stderr()).toContain(`Invalid port: ${port.trim()}`);
-      expect(cli.stderr()).toContain('Usage: npm run emulator');
+      expect(cli.stderr()).toContain('Usage: appwrite-emulator');
       expect(cli.stdout()).toBe('');
     },
     TEST_TIMEOUT,
