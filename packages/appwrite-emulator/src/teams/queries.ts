@@ -46,7 +46,8 @@ const parse = (raw: string): Query => {
     throw invalid(`Syntax error`);
   }
   const query = value as Partial<Query> | null;
-  if (typeof query !== 'object' || query === null || typeof query.method !== 'string') throw invalid('Syntax error');
+  if (typeof query !== 'object' || query === null || typeof query.method !== 'string')
+    throw invalid('Syntax error');
   if (query.values !== undefined && !Array.isArray(query.values)) throw invalid('Syntax error');
   return { method: query.method, attribute: query.attribute ?? '', values: query.values ?? [] };
 };
@@ -113,7 +114,9 @@ export const searchMatches = (text: string, term: string): boolean => {
   return words.some((word, index) => {
     const parts = word.split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
     return parts.some((part) =>
-      index === words.length - 1 ? indexed.some((candidate) => candidate.startsWith(part)) : indexed.includes(part),
+      index === words.length - 1
+        ? indexed.some((candidate) => candidate.startsWith(part))
+        : indexed.includes(part),
     );
   });
 };
@@ -145,8 +148,10 @@ export const runList = <T>(
   const orders: { read: (item: T) => unknown; desc: boolean }[] = [];
   let items = all;
   for (const query of queries) {
-    if (!FILTERS.has(query.method) && !OTHERS.has(query.method)) throw invalid(`Invalid query method: ${query.method}`);
-    const needsAttribute = FILTERS.has(query.method) || query.method === 'orderAsc' || query.method === 'orderDesc';
+    if (!FILTERS.has(query.method) && !OTHERS.has(query.method))
+      throw invalid(`Invalid query method: ${query.method}`);
+    const needsAttribute =
+      FILTERS.has(query.method) || query.method === 'orderAsc' || query.method === 'orderDesc';
     const read = collection.attributes[query.attribute];
     if (needsAttribute && !read) throw invalid(`Attribute not found in schema: ${query.attribute}`);
     if (read && FILTERS.has(query.method)) items = items.filter((item) => matches(query, read(item)));
