@@ -139,7 +139,11 @@ const SYSTEM_COLUMNS: Column[] = (
 }));
 
 /** Words of a text, lower-cased, as a fulltext index splits them. */
-const words = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+const words = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter(Boolean);
 
 /**
  * MariaDB boolean-mode fulltext search as Appwrite builds it: special characters become spaces,
@@ -161,8 +165,7 @@ const fulltextMatch = (text: unknown, term: unknown): boolean => {
 
 const matches = (query: ParsedQuery, row: Row): boolean => {
   const values = query.values ?? [];
-  if (query.method === 'and')
-    return (values as ParsedQuery[]).every((inner) => matches(inner, row));
+  if (query.method === 'and') return (values as ParsedQuery[]).every((inner) => matches(inner, row));
   if (query.method === 'or') return (values as ParsedQuery[]).some((inner) => matches(inner, row));
   const actual = attributeValue(row, query.attribute ?? '');
   const some = (test: (expected: unknown) => boolean) => values.some(test);
@@ -217,17 +220,17 @@ const matches = (query: ParsedQuery, row: Row): boolean => {
 
 const ucfirst = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
-const ONE_VALUE = new Set([
-  'startsWith',
-  'notStartsWith',
-  'endsWith',
-  'notEndsWith',
-  'search',
-  'notSearch',
-]);
+const ONE_VALUE = new Set(['startsWith', 'notStartsWith', 'endsWith', 'notEndsWith', 'search', 'notSearch']);
 const RANGE = new Set(['between', 'notBetween']);
 const NO_VALUE = new Set(['isNull', 'isNotNull']);
-const ARRAY_METHODS = new Set(['contains', 'containsAny', 'containsAll', 'notContains', 'isNull', 'isNotNull']);
+const ARRAY_METHODS = new Set([
+  'contains',
+  'containsAny',
+  'containsAll',
+  'notContains',
+  'isNull',
+  'isNotNull',
+]);
 const STRING_METHODS = new Set([
   'startsWith',
   'notStartsWith',
@@ -282,7 +285,9 @@ const checkFilter = (table: Table, query: ParsedQuery): void => {
   }
   if (
     (query.method === 'search' || query.method === 'notSearch') &&
-    !table.indexes.some((index) => index.type === 'fulltext' && index.columns.length === 1 && index.columns[0] === attribute)
+    !table.indexes.some(
+      (index) => index.type === 'fulltext' && index.columns.length === 1 && index.columns[0] === attribute,
+    )
   ) {
     throw new AppwriteError(
       'general_query_invalid',
@@ -296,7 +301,8 @@ const normaliseDates = (table: Table, query: ParsedQuery): ParsedQuery => {
   if (query.method === 'and' || query.method === 'or')
     return { ...query, values: (query.values as ParsedQuery[]).map((inner) => normaliseDates(table, inner)) };
   const column = table.columns.find((candidate) => candidate.key === query.attribute);
-  const isDate = column?.type === 'datetime' || query.attribute === '$createdAt' || query.attribute === '$updatedAt';
+  const isDate =
+    column?.type === 'datetime' || query.attribute === '$createdAt' || query.attribute === '$updatedAt';
   if (!isDate) return query;
   return {
     ...query,
@@ -369,7 +375,10 @@ export const runQueries = (
   if (cursor) {
     cursorRow = allRows.get(cursor.id);
     if (!cursorRow)
-      throw new AppwriteError('general_cursor_not_found', `Row '${cursor.id}' for the 'cursor' value not found.`);
+      throw new AppwriteError(
+        'general_cursor_not_found',
+        `Row '${cursor.id}' for the 'cursor' value not found.`,
+      );
     for (const { attribute } of orders) {
       const value = attributeValue(cursorRow, attribute);
       if (value === null || value === undefined)

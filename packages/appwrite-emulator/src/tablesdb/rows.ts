@@ -80,13 +80,15 @@ export const checkUniqueIndexes = (
   id?: string,
 ): void => {
   for (const index of table.indexes) {
-    if (index.type !== 'unique') continue;
-    const key = (values: Record<string, unknown>) => JSON.stringify(index.columns.map((c) => values[c] ?? null));
+    if (index.type !== 'unique' || index.status !== 'available') continue;
+    const key = (values: Record<string, unknown>) =>
+      JSON.stringify(index.columns.map((c) => values[c] ?? null));
     // MariaDB lets NULLs repeat in a unique index.
     if (index.columns.some((column) => data[column] === null || data[column] === undefined)) continue;
     const mine = key(data);
     for (const other of table.rows.values()) {
-      if (other.id !== rowId && key(other.data) === mine) throw new AppwriteError('row_already_exists', undefined, id);
+      if (other.id !== rowId && key(other.data) === mine)
+        throw new AppwriteError('row_already_exists', undefined, id);
     }
   }
 };
