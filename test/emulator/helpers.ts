@@ -1,4 +1,8 @@
-import { type AppwriteEmulator, type AppwriteEmulatorOptions, startAppwriteEmulator } from 'appwrite-emulator';
+import {
+  type AppwriteEmulator,
+  type AppwriteEmulatorOptions,
+  startAppwriteEmulator,
+} from 'appwrite-emulator';
 import { Account, AppwriteException, Client } from 'node-appwrite';
 import { afterAll, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { API_KEY, BIRTHDAYS, DATABASE, PROJECT } from '../support/demo.ts';

@@ -4,10 +4,10 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import {
+  type AppwriteEmulator,
   createEmulatorApp,
   createEmulatorContext,
   type EmulatorContext,
-  type AppwriteEmulator,
   startAppwriteEmulator,
 } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

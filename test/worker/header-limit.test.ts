@@ -162,7 +162,9 @@ describe.each(['http', 'https'] as const)('the emulator over %s', (protocol) => 
   });
 
   it('returns 431 JSON for 20 KiB of headers', async () => {
-    emulator = await startAppwriteEmulator({ https: protocol === 'https' ? { ca: inject('testCa') } : false });
+    emulator = await startAppwriteEmulator({
+      https: protocol === 'https' ? { ca: inject('testCa') } : false,
+    });
     const socket =
       protocol === 'https'
         ? tlsConnect({ host: '127.0.0.1', port: emulator.port, servername: 'localhost' })

@@ -5,7 +5,7 @@
 // the Set-Cookie that hands a new session to whoever signed in, and the /auth/jwt answer (JSON or
 // the JWT page) to the owner of the session that minted the JWT.
 import { randomBytes } from 'node:crypto';
-import { DEMO_SEED, type AppwriteEmulator, type Seed, startAppwriteEmulator } from 'appwrite-emulator';
+import { type AppwriteEmulator, DEMO_SEED, type Seed, startAppwriteEmulator } from 'appwrite-emulator';
 import type { Transport, TransportResponse } from 'hono-appwrite';
 import { poolTransport } from 'hono-appwrite/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
