@@ -51,7 +51,12 @@ export const hashPassword = async (password: string): Promise<PasswordHash> => (
     hashLength: ARGON2.hashLength,
     outputType: 'encoded',
   }),
-  options: { type: 'argon2', memoryCost: ARGON2.memoryCost, timeCost: ARGON2.timeCost, threads: ARGON2.threads },
+  options: {
+    type: 'argon2',
+    memoryCost: ARGON2.memoryCost,
+    timeCost: ARGON2.timeCost,
+    threads: ARGON2.threads,
+  },
 });
 
 /**
@@ -69,7 +74,11 @@ export const importedHash = {
     hash,
     options: { type: 'argon2', memoryCost: 65536, timeCost: 4, threads: 3 },
   }),
-  bcrypt: (hash: string): PasswordHash => ({ algorithm: 'bcrypt', hash, options: { type: 'bcrypt', cost: 8 } }),
+  bcrypt: (hash: string): PasswordHash => ({
+    algorithm: 'bcrypt',
+    hash,
+    options: { type: 'bcrypt', cost: 8 },
+  }),
   md5: (hash: string): PasswordHash => ({ algorithm: 'md5', hash, options: { type: 'md5' } }),
   sha: (hash: string, version: ShaVersion): PasswordHash => ({
     algorithm: 'sha',
@@ -148,9 +157,13 @@ const phpassPortable = (password: string, setting: string): string | null => {
   const salt = setting.slice(4, 12);
   if (salt.length !== 8) return null;
   const secret = Buffer.from(password);
-  let hash = createHash('md5').update(Buffer.concat([Buffer.from(salt), secret])).digest();
+  let hash = createHash('md5')
+    .update(Buffer.concat([Buffer.from(salt), secret]))
+    .digest();
   for (let count = 1 << countLog2; count > 0; count--) {
-    hash = createHash('md5').update(Buffer.concat([hash, secret])).digest();
+    hash = createHash('md5')
+      .update(Buffer.concat([hash, secret]))
+      .digest();
   }
   return setting.slice(0, 12) + encode64(hash, 16);
 };

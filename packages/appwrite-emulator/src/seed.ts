@@ -10,14 +10,18 @@ import {
   type Project,
 } from './model.ts';
 import { parsePermission } from './permissions.ts';
-import type { Database, Table } from './tablesdb/model.ts';
+import { FIXED_TEXT_SIZES } from './tablesdb/columns.ts';
+import { type Database, newColumn, type Table } from './tablesdb/model.ts';
 import { validateRowData } from './tablesdb/rows.ts';
+import { seedTeams, teamSeedSchema } from './teams/seed.ts';
 
 /** Every scope an API key can be granted that the emulator checks (`account` is never grantable). */
 export const ALL_KEY_SCOPES = [
   'sessions.write',
   'users.read',
   'users.write',
+  'teams.read',
+  'teams.write',
   'databases.read',
   'databases.write',
   'tables.read',
@@ -80,20 +84,47 @@ const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), '
 
 const rowSchema = z.object({ $id: id, $permissions: z.array(permission).default([]) }).catchall(z.unknown());
 
+const columnSchema = z.object({
+  key: z.string().regex(/^[A-Za-z0-9_]{1,36}$/),
+  type: z.enum([
+    'string',
+    'integer',
+    'float',
+    'boolean',
+    'datetime',
+    'email',
+    'enum',
+    'url',
+    'ip',
+    'varchar',
+    'text',
+    'mediumtext',
+    'longtext',
+  ]),
+  required: z.boolean().default(false),
+  array: z.boolean().default(false),
+  size: z.number().int().positive().default(255),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  /** Allowed values of an `enum` column. */
+  elements: z.array(z.string().min(1)).optional(),
+  default: z.unknown().optional(),
+});
+
 const tableSchema = z.object({
   id,
   name: z.string().optional(),
   enabled: z.boolean().default(true),
   rowSecurity: z.boolean().default(false),
   permissions: z.array(permission).default([]),
-  columns: z
+  columns: z.array(columnSchema).default([]),
+  indexes: z
     .array(
       z.object({
         key: z.string().regex(/^[A-Za-z0-9_]{1,36}$/),
-        type: z.enum(['string', 'integer', 'float', 'boolean', 'datetime', 'email']),
-        required: z.boolean().default(false),
-        array: z.boolean().default(false),
-        size: z.number().int().positive().default(255),
+        type: z.enum(['key', 'unique', 'fulltext']),
+        columns: z.array(z.string()).min(1),
+        orders: z.array(z.enum(['ASC', 'DESC'])).default([]),
       }),
     )
     .default([]),
@@ -135,9 +166,16 @@ const projectSchema = z.object({
         email: z.email().optional(),
         password: z.string().min(8).max(256).optional(),
         name: z.string().max(128).default(''),
+        /** E.164, as Appwrite's Phone validator requires. */
+        phone: z
+          .string()
+          .regex(/^\+[1-9]\d{6,14}$/)
+          .optional(),
         labels: z.array(z.string().regex(/^[A-Za-z0-9]{1,36}$/)).default([]),
         status: z.boolean().default(true),
         emailVerification: z.boolean().default(false),
+        phoneVerification: z.boolean().default(false),
+        prefs: z.record(z.string(), z.unknown()).default({}),
       }),
     )
     .default([]),
@@ -151,6 +189,8 @@ const projectSchema = z.object({
       }),
     )
     .default([]),
+  /** Teams and their memberships (see `teamSeedSchema`). */
+  teams: teamSeedSchema,
 });
 
 /** The seed file format: see {@link DEMO_SEED} and docs/emulator.md. */
@@ -263,7 +303,9 @@ export const buildState = async (
     };
     for (const u of p.users) {
       const email = u.email?.toLowerCase() ?? null;
-      if (project.users.has(u.id) || (email && project.emails.has(email))) {
+      const phone = u.phone ?? '';
+      const phoneTaken = phone !== '' && [...project.users.values()].some((other) => other.phone === phone);
+      if (project.users.has(u.id) || (email && project.emails.has(email)) || phoneTaken) {
         throw new Error(`Seed: duplicate user ${u.id} in project ${p.id}`);
       }
       addUser(
@@ -276,12 +318,23 @@ export const buildState = async (
           status: u.status,
           labels: u.labels,
           emailVerification: u.emailVerification,
+          phone,
+          phoneVerification: u.phoneVerification,
+          prefs: { ...u.prefs },
           targets: emailTargets(email, now, `${u.id}-email`),
         }),
       );
     }
     for (const d of p.databases) {
-      const database: Database = { id: d.id, name: d.name ?? d.id, enabled: d.enabled, tables: new Map() };
+      const database: Database = {
+        id: d.id,
+        name: d.name ?? d.id,
+        enabled: d.enabled,
+        type: 'tablesdb',
+        tables: new Map(),
+        createdAt: now,
+        updatedAt: now,
+      };
       for (const t of d.tables) {
         const table: Table = {
           id: t.id,
@@ -290,9 +343,23 @@ export const buildState = async (
           enabled: t.enabled,
           rowSecurity: t.rowSecurity,
           permissions: t.permissions,
-          columns: t.columns,
+          columns: t.columns.map(({ default: fallback, ...column }) =>
+            newColumn(
+              { ...column, size: FIXED_TEXT_SIZES[column.type] ?? column.size, default: fallback ?? null },
+              now,
+            ),
+          ),
+          indexes: t.indexes.map((index) => ({
+            ...index,
+            lengths: [],
+            status: 'available' as const,
+            createdAt: now,
+            updatedAt: now,
+          })),
           rows: new Map(),
           nextSequence: 1,
+          createdAt: now,
+          updatedAt: now,
         };
         for (const { $id, $permissions, ...data } of t.rows) {
           table.rows.set($id, {
@@ -308,6 +375,7 @@ export const buildState = async (
       }
       project.databases.set(database.id, database);
     }
+    seedTeams(project, p.teams, now);
     state.projects.set(project.id, project);
   }
   return state;
