@@ -1,4 +1,4 @@
-import { createCipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { argon2id, argon2Verify, bcryptVerify } from 'hash-wasm';
 
 /**
@@ -183,11 +183,7 @@ const optionString = (options: PasswordHash['options'], key: string): string => 
   return typeof value === 'string' ? value : '';
 };
 
-/**
- * Checks a password against a stored hash of any algorithm Appwrite imports. A malformed stored
- * hash never matches (it does not throw).
- */
-export const verifyPassword = async (password: string, stored: PasswordHash): Promise<boolean> => {
+const checkPassword = async (password: string, stored: PasswordHash): Promise<boolean> => {
   const { hash, options } = stored;
   try {
     switch (stored.algorithm) {
@@ -235,4 +231,28 @@ export const verifyPassword = async (password: string, stored: PasswordHash): Pr
     // A stored hash the algorithm cannot parse is a wrong password, as PHP's verifiers answer.
     return false;
   }
+};
+
+/**
+ * Passwords already verified against a stored hash, as HMACs under a key random to this process:
+ * a verification is a pure function of the two, and remembering it spares the suites rerunning
+ * Argon2 (Appwrite's cost) on every sign-in of the same user. Never the password itself.
+ */
+const verified = new WeakMap<PasswordHash, Set<string>>();
+const VERIFIED_KEY = randomBytes(32);
+
+/**
+ * Checks a password against a stored hash of any algorithm Appwrite imports. A malformed stored
+ * hash never matches (it does not throw).
+ */
+export const verifyPassword = async (password: string, stored: PasswordHash): Promise<boolean> => {
+  const proof = createHmac('sha256', VERIFIED_KEY).update(password).digest('hex');
+  if (verified.get(stored)?.has(proof)) return true;
+  const ok = await checkPassword(password, stored);
+  if (ok) {
+    const proofs = verified.get(stored) ?? new Set<string>();
+    proofs.add(proof);
+    verified.set(stored, proofs);
+  }
+  return ok;
 };
