@@ -89,6 +89,15 @@ describe('hashPassword', () => {
     expect(await verifyPassword('correct horsf', stored)).toBe(false);
   });
 
+  it('still refuses a wrong password, and another hash, after remembering a right one', async () => {
+    const stored = await hashPassword('the-right-one');
+    const other = await hashPassword('another-one');
+    expect(await verifyPassword('the-right-one', stored)).toBe(true);
+    expect(await verifyPassword('the-wrong-one', stored)).toBe(false);
+    expect(await verifyPassword('the-right-one', other)).toBe(false);
+    expect(await verifyPassword('the-right-one', stored)).toBe(true);
+  });
+
   it('salts every hash', async () => {
     const [a, b] = await Promise.all([hashPassword('same'), hashPassword('same')]);
     expect(a.hash).not.toBe(b.hash);
