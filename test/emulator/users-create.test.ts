@@ -219,6 +219,10 @@ describe('emulator Users API: creating users (node-appwrite)', () => {
         password: 'appwrite',
       });
       expect(session.userId).toBe(id);
+      // The first sign-in moves the imported hash to Appwrite's own Argon2id.
+      const moved = await users().get({ userId: id });
+      expect(moved.hash).toBe('argon2');
+      expect(moved.hashOptions).toMatchObject({ memoryCost: 7168, timeCost: 5, threads: 1 });
       await expectAppwriteError(
         new Account(t.guest()).createEmailPasswordSession({
           email: `${id}@appwrite.io`,

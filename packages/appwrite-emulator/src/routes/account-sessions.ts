@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { type EmulatorEnv, guard, verifyJwt } from '../auth.ts';
-import { uniqueId, verifyPassword } from '../crypto.ts';
+import { hashPassword, isDefaultHash, uniqueId, verifyPassword } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
 import { addUser, newUser, type TokenType } from '../model.ts';
 import { sessionModel } from '../models.ts';
@@ -108,6 +108,11 @@ const emailPasswordSession = async (c: Context<EmulatorEnv>): Promise<Response> 
     throw new AppwriteError('user_invalid_credentials');
   }
   if (!user.status) throw new AppwriteError('user_blocked');
+  // Appwrite moves an imported hash (md5, bcrypt, …) to its own Argon2 at the first sign-in.
+  if (!isDefaultHash(user.password)) {
+    user.password = await hashPassword(params.password);
+    user.updatedAt = c.var.emulator.clock.now();
+  }
   return createSessionResponse(c, user, { provider: 'email', providerUid: email, factors: ['password'] });
 };
 
