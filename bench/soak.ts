@@ -91,8 +91,8 @@ const main = async () => {
       { method: 'GET', path: '/nowhere', expect: 404 },
       { method: 'GET', path: '/login', expect: 200 },
     ];
-    // A wrong password makes the emulator run scrypt (~30 ms of CPU), so a login with the API key
-    // path, the limiter and a 401 comes once per 20 rounds of the cheap requests.
+    // A wrong password makes the emulator run its KDF (Argon2id at Appwrite's cost), so a login with
+    // the API key path, the limiter and a 401 comes once per 20 rounds of the cheap requests.
     mix.push(...Array.from({ length: 19 }, () => mix.slice(0, 10)).flat(), {
       method: 'POST',
       path: '/auth/login',
