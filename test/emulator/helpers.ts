@@ -73,8 +73,10 @@ export const useEmulator = (protocol: Protocol, options: AppwriteEmulatorOptions
 };
 
 /** Asserts that `promise` rejects with an Appwrite error of this status and type. */
-export const expectAppwriteError = async (
-  promise: Promise<unknown>,
+// Generic, so that an SDK call passed in keeps its own default type arguments (a `Promise<unknown>`
+// parameter would make TypeScript infer, e.g., `createRow`'s row type from it).
+export const expectAppwriteError = async <T>(
+  promise: Promise<T>,
   code: number,
   type: string,
 ): Promise<AppwriteException> => {

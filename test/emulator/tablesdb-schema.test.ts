@@ -251,7 +251,7 @@ describe('emulator TablesDB databases, tables, columns and indexes (node-appwrit
     expectModel('columnString', updated);
     expect(updated).toMatchObject({ key: 't', size: 10, default: 'hey', status: 'available' });
     await expectAppwriteError(
-      db().updateIntegerColumn({ ...ids, key: 't', required: false, xdefault: null }),
+      db().updateIntegerColumn({ ...ids, key: 't', required: false, xdefault: null as never }),
       400,
       'column_type_invalid',
     );

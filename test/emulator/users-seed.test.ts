@@ -53,7 +53,7 @@ describe('emulator Users API with a custom seed: phones, preferences, narrow key
       () => sessionsKey.updatePassword({ userId: 'user-a', password: 'new-password' }),
       () => sessionsKey.updateEmail({ userId: 'user-a', email: 'changed@example.com' }),
     ]) {
-      await expectAppwriteError(call(), 401, 'general_unauthorized_scope');
+      await expectAppwriteError<unknown>(call(), 401, 'general_unauthorized_scope');
     }
     const listed = await new Users(t.guest().setKey('sessions-read-key')).listSessions({ userId: 'user-a' });
     expect(listed.sessions.map((item) => [item.$id, item.secret])).toEqual([[session.$id, '']]);

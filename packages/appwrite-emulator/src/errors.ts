@@ -253,6 +253,7 @@ export const ERROR_TYPES = {
     'The column value is invalid. Please check the type, range and value of the column.',
   ],
   column_type_invalid: [400, "The column '%s' type is invalid."],
+  attribute_type_invalid: [400, "The attribute '%s' type is invalid."],
   column_invalid_resize: [
     400,
     'Existing data is too large for new size, truncate your existing data then try again.',

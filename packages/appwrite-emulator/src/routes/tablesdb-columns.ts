@@ -8,6 +8,7 @@ import { arrayParam, type Params, readParams, v, validate } from '../params.ts';
 import {
   COLUMN_MODELS,
   columnModel,
+  FIXED_TEXT_SIZES,
   FLOAT_MAX,
   FLOAT_MIN,
   INT_MAX,
@@ -16,6 +17,7 @@ import {
   isUrl,
   parseDatetime,
   storedValue,
+  TEXT_TYPES,
 } from '../tablesdb/columns.ts';
 import { type Column, type ColumnSpec, type ColumnType, newColumn, type Table } from '../tablesdb/model.ts';
 import { listWithQueries } from './tablesdb-access.ts';
@@ -34,9 +36,17 @@ const DATETIME = z
   .refine((value) => parseDatetime(value) !== null)
   .describe('Value must be valid date between 0000-01-01 00:00:00 and 9999-12-31 23:59:59.');
 
+const TEXT_DEFAULT = z
+  .string()
+  .describe('Value must be a valid string and at least 0 chars and no longer than 0 chars');
+
 /** The validator of the `default` parameter for each column type (Appwrite's param validators). */
 const DEFAULTS: Record<ColumnType, z.ZodType & { description?: string }> = {
-  string: z.string().describe('Value must be a valid string and at least 0 chars and no longer than 0 chars'),
+  string: TEXT_DEFAULT,
+  varchar: TEXT_DEFAULT,
+  text: TEXT_DEFAULT,
+  mediumtext: TEXT_DEFAULT,
+  longtext: TEXT_DEFAULT,
   integer: INTEGER,
   float: FLOAT,
   boolean: v.boolean,
@@ -73,10 +83,21 @@ const typeOptions = (
   existing?: Column,
 ): Pick<ColumnSpec, 'size' | 'min' | 'max' | 'elements'> => {
   switch (type) {
-    case 'string': {
-      const { size } = validate(raw, {
-        size: { schema: v.range(1, 1_073_741_824), optional: existing !== undefined },
-      });
+    case 'string':
+    case 'varchar':
+    case 'text':
+    case 'mediumtext':
+    case 'longtext': {
+      const fixed = FIXED_TEXT_SIZES[type];
+      const { size } =
+        fixed === undefined
+          ? validate(raw, {
+              size: {
+                schema: v.range(1, type === 'varchar' ? 16_381 : 1_073_741_824),
+                optional: existing !== undefined,
+              },
+            })
+          : { size: fixed };
       const limit = size ?? existing?.size ?? 255;
       if (typeof fallback === 'string' && fallback.length > limit)
         throw invalidColumnValue(
@@ -184,7 +205,7 @@ const updateColumn = (type: ColumnType) => async (c: Context<EmulatorEnv>) => {
   if (column.type !== type) throw new AppwriteError('column_type_invalid');
   checkDefaultAllowed(base.required, column.array, fallback);
   const options = typeOptions(type, raw, fallback, column);
-  if (type === 'string' && options.size < column.size) {
+  if (TEXT_TYPES.includes(type) && options.size < column.size) {
     const tooLong = [...table.rows.values()].some((row) => {
       const value = row.data[key];
       const values = Array.isArray(value) ? value : [value];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EmulatorEnv } from '../auth.ts';
 import { AppwriteError, invalidParam } from '../errors.ts';
 import { arrayParam, readParams, v, validate } from '../params.ts';
-import { indexModel } from '../tablesdb/columns.ts';
+import { indexModel, STRING_TYPES } from '../tablesdb/columns.ts';
 import type { Index, Table } from '../tablesdb/model.ts';
 import { listWithQueries } from './tablesdb-access.ts';
 import { getTable, TABLES_READ, TABLES_WRITE } from './tablesdb-tables.ts';
@@ -82,7 +82,7 @@ export const indexRoutes = new Hono<EmulatorEnv>()
           'index_invalid',
           'Creating indexes on array attributes is not currently supported.',
         );
-      if (params.type === 'fulltext' && !['string', 'email', 'enum', 'url', 'ip'].includes(column.type))
+      if (params.type === 'fulltext' && !STRING_TYPES.includes(column.type))
         throw new AppwriteError(
           'column_index_invalid',
           `Attribute "${name}" cannot be part of a fulltext index, must be of type string`,

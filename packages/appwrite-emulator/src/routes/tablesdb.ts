@@ -3,6 +3,7 @@ import type { EmulatorEnv } from '../auth.ts';
 import { columnRoutes } from './tablesdb-columns.ts';
 import { databasesRoutes } from './tablesdb-databases.ts';
 import { indexRoutes } from './tablesdb-indexes.ts';
+import { rowCounterRoutes } from './tablesdb-row-counters.ts';
 import { rowRoutes } from './tablesdb-rows.ts';
 import { tableRoutes } from './tablesdb-tables.ts';
 
@@ -12,4 +13,5 @@ export const tablesRoutes = new Hono<EmulatorEnv>()
   .route('/', tableRoutes)
   .route('/', columnRoutes)
   .route('/', indexRoutes)
-  .route('/', rowRoutes);
+  .route('/', rowRoutes)
+  .route('/', rowCounterRoutes);

@@ -33,6 +33,23 @@ export const COLUMN_MODELS: Record<ColumnType, string> = {
   enum: 'columnEnum',
   url: 'columnUrl',
   ip: 'columnIp',
+  varchar: 'columnVarchar',
+  text: 'columnText',
+  mediumtext: 'columnMediumtext',
+  longtext: 'columnLongtext',
+};
+
+/** The column types that hold free text with a maximum length (`size`). */
+export const TEXT_TYPES: readonly ColumnType[] = ['string', 'varchar', 'text', 'mediumtext', 'longtext'];
+
+/** The string-valued column types: free text plus the formatted ones. */
+export const STRING_TYPES: readonly ColumnType[] = [...TEXT_TYPES, 'email', 'enum', 'url', 'ip'];
+
+/** The fixed sizes Appwrite gives the `text`, `mediumtext` and `longtext` columns (MariaDB's limits). */
+export const FIXED_TEXT_SIZES: Partial<Record<ColumnType, number>> = {
+  text: 65_535,
+  mediumtext: 16_777_215,
+  longtext: 4_294_967_295,
 };
 
 /** Whether a string is a URL Appwrite's URL validator accepts (scheme and host required). */
@@ -52,6 +69,10 @@ export const valueProblem = (column: Column, value: unknown): string | null => {
   const format = (description: string) => `has invalid format. ${description}`;
   switch (column.type) {
     case 'string':
+    case 'varchar':
+    case 'text':
+    case 'mediumtext':
+    case 'longtext':
       if (typeof value !== 'string') return type('a valid string');
       if (value.length > column.size)
         return format(`Value must be a valid string and no longer than ${column.size} chars`);
@@ -119,7 +140,12 @@ export const columnModel = (column: Column, status = column.status): Record<stri
   };
   switch (column.type) {
     case 'string':
+    case 'varchar':
       return { ...base, size: column.size, default: column.default, encrypt: false };
+    case 'text':
+    case 'mediumtext':
+    case 'longtext':
+      return { ...base, default: column.default, encrypt: false };
     case 'integer':
       return {
         ...base,

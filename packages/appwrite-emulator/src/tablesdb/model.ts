@@ -8,7 +8,11 @@ export type ColumnType =
   | 'email'
   | 'enum'
   | 'url'
-  | 'ip';
+  | 'ip'
+  | 'varchar'
+  | 'text'
+  | 'mediumtext'
+  | 'longtext';
 
 /** Appwrite's column and index lifecycle (`processing` → `available`, `deleting` on removal). */
 export type ResourceStatus = 'available' | 'processing' | 'deleting' | 'stuck' | 'failed';
@@ -18,7 +22,7 @@ export interface Column {
   type: ColumnType;
   required: boolean;
   array: boolean;
-  /** Maximum length for `string` columns. */
+  /** Maximum length of the string-valued types (`string`, `varchar`, `text`, …). */
   size: number;
   /** Bounds of `integer` and `float` columns. */
   min?: number;

@@ -1,6 +1,6 @@
 import { formatDate } from '../clock.ts';
 import { AppwriteError } from '../errors.ts';
-import { parseDatetime, valueProblem } from './columns.ts';
+import { parseDatetime, STRING_TYPES, valueProblem } from './columns.ts';
 import type { Column, Row, Table } from './model.ts';
 
 export interface ParsedQuery {
@@ -260,12 +260,12 @@ const checkFilter = (table: Table, query: ParsedQuery): void => {
   if (
     ['contains', 'containsAny', 'containsAll', 'notContains'].includes(query.method) &&
     !column.array &&
-    !['string', 'email', 'enum', 'url', 'ip'].includes(column.type)
+    !STRING_TYPES.includes(column.type)
   )
     throw queryError(
       `Cannot query ${query.method} on attribute "${attribute}" because it is not an array or string.`,
     );
-  if (STRING_METHODS.has(query.method) && !['string', 'email', 'enum', 'url', 'ip'].includes(column.type))
+  if (STRING_METHODS.has(query.method) && !STRING_TYPES.includes(column.type))
     throw queryError(`Cannot query ${query.method} on attribute "${attribute}" because it is not a string.`);
   if (RANGE.has(query.method) && values.length !== 2)
     throw queryError(`${ucfirst(query.method)} queries require exactly two values.`);
