@@ -8,13 +8,27 @@ export type Params = Record<string, unknown>;
 const BODY_KEY = 'emulatorParams';
 
 /**
+ * A form body's fields. A multipart body that cannot be parsed (no boundary, broken parts) carries no
+ * parameters, as PHP's request parsing drops it; the route then reports its missing parameters.
+ */
+export const readFormBody = async (c: Context): Promise<Params> => {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    return {};
+  }
+};
+
+/**
  * Reads the request's parameters once (cached on the context): query string, then a JSON or
  * form-encoded body on top. A body that is not valid JSON is a 400, not a crash.
  */
 export const readParams = async (c: Context): Promise<Params> => {
   const cached = c.get(BODY_KEY as never) as Params | undefined;
   if (cached) return cached;
-  const params: Params = { ...c.req.query() };
+  // No prototype: a `__proto__` or `constructor` parameter is an ordinary key, as in PHP's arrays,
+  // and can neither replace the object's prototype nor shadow a parameter the request lacks.
+  const params: Params = Object.assign(Object.create(null) as Params, c.req.query());
   const type = c.req.header('content-type') ?? '';
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     if (type.includes('application/json')) {
@@ -37,7 +51,7 @@ export const readParams = async (c: Context): Promise<Params> => {
         if (!isEmptyList) Object.assign(params, body);
       }
     } else if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-      Object.assign(params, await c.req.parseBody());
+      Object.assign(params, await readFormBody(c));
     }
   }
   c.set(BODY_KEY as never, params as never);

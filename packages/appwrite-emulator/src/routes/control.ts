@@ -18,7 +18,7 @@ const AUTH_SETTINGS = {
 
 /** Reads a partial {@link AuthSettings} body; an unknown key is a 400, like an unknown Appwrite parameter. */
 const parseAuthSettings = (params: Params): Partial<AuthSettings> => {
-  const unknown = Object.keys(params).find((key) => !(key in AUTH_SETTINGS));
+  const unknown = Object.keys(params).find((key) => !Object.hasOwn(AUTH_SETTINGS, key));
   if (unknown !== undefined) {
     throw new AppwriteError(
       'general_argument_invalid',

@@ -5,7 +5,7 @@ import { type EmulatorEnv, guard, signJwt } from '../auth.ts';
 import { randomHex, sha256, uniqueId } from '../crypto.ts';
 import { AppwriteError, type ErrorType, invalidParam } from '../errors.ts';
 import { addUser, emailTargets, newUser, type Project } from '../model.ts';
-import { readParams, v, validate } from '../params.ts';
+import { readFormBody, readParams, v, validate } from '../params.ts';
 import { KNOWN_OAUTH_PROVIDERS } from '../seed.ts';
 
 const HOUR = 3600;
@@ -263,7 +263,7 @@ const readFlow = (c: Context<EmulatorEnv>, fields: Record<string, unknown>): Con
 export const providerRoutes = new Hono<EmulatorEnv>()
   .get('/oauth2/:provider/authorize', (c) => c.html(consentPage(readFlow(c, c.req.query()))))
   .post('/oauth2/:provider/authorize', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readFormBody(c);
     const flow = readFlow(c, form);
     const back = new URL(flow.redirectUri);
     back.searchParams.set('state', flow.state);

@@ -126,9 +126,13 @@ const matches = (method: string, actual: unknown, values: unknown[]): boolean =>
   }
 };
 
+/** The schema's own attribute of that name; never a member of `Object.prototype`. */
+const attributeOf = <T>(schema: ListSchema<T>, name: string) =>
+  Object.hasOwn(schema.attributes, name) ? schema.attributes[name] : undefined;
+
 /** Validates a filter against the schema and returns a predicate over stored values. */
 const filterOf = <T>(schema: ListSchema<T>, query: Query): ((item: T) => boolean) => {
-  const attribute = schema.attributes[query.attribute];
+  const attribute = attributeOf(schema, query.attribute);
   if (!attribute) throw invalid(`Attribute not found in schema: ${query.attribute}`);
   const { method } = query;
   const isArray = attribute.type === 'string[]';
@@ -175,7 +179,7 @@ export const runList = <T>(
   for (const query of rawQueries.map(parse)) {
     if (FILTERS.has(query.method)) predicates.push(filterOf(schema, query));
     else if (ORDERS.has(query.method)) {
-      const attribute = schema.attributes[query.attribute];
+      const attribute = attributeOf(schema, query.attribute);
       if (!attribute) throw invalid(`Attribute not found in schema: ${query.attribute}`);
       orders.push({ read: attribute.read, desc: query.method === 'orderDesc' });
     } else if (query.method === 'limit') limit = pageValue(query);

@@ -152,7 +152,10 @@ export const runList = <T>(
       throw invalid(`Invalid query method: ${query.method}`);
     const needsAttribute =
       FILTERS.has(query.method) || query.method === 'orderAsc' || query.method === 'orderDesc';
-    const read = collection.attributes[query.attribute];
+    // Own keys only: `__proto__` or `constructor` is an unknown attribute, not Object.prototype's.
+    const read = Object.hasOwn(collection.attributes, query.attribute)
+      ? collection.attributes[query.attribute]
+      : undefined;
     if (needsAttribute && !read) throw invalid(`Attribute not found in schema: ${query.attribute}`);
     if (read && FILTERS.has(query.method)) items = items.filter((item) => matches(query, read(item)));
     else if (read) orders.push({ read, desc: query.method === 'orderDesc' });
