@@ -1,5 +1,6 @@
 import { createCipheriv, createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { argon2id, argon2Verify, bcryptVerify } from 'hash-wasm';
+import { bcryptVerify } from 'hash-wasm';
+import { argon2idEncoded, argon2Matches } from './argon2.ts';
 
 /**
  * The algorithms Appwrite stores passwords with, named as in the User model's `hash` attribute
@@ -42,15 +43,7 @@ const ARGON2 = { memoryCost: 7168, timeCost: 5, threads: 1, hashLength: 32 };
 /** Hashes a plain-text password with Appwrite's default proof (Argon2id, PHC string output). */
 export const hashPassword = async (password: string): Promise<PasswordHash> => ({
   algorithm: 'argon2',
-  hash: await argon2id({
-    password,
-    salt: randomBytes(16),
-    iterations: ARGON2.timeCost,
-    memorySize: ARGON2.memoryCost,
-    parallelism: ARGON2.threads,
-    hashLength: ARGON2.hashLength,
-    outputType: 'encoded',
-  }),
+  hash: await argon2idEncoded(password, randomBytes(16), ARGON2),
   options: {
     type: 'argon2',
     memoryCost: ARGON2.memoryCost,
@@ -188,7 +181,7 @@ const checkPassword = async (password: string, stored: PasswordHash): Promise<bo
   try {
     switch (stored.algorithm) {
       case 'argon2':
-        return await argon2Verify({ password, hash });
+        return await argon2Matches(password, hash);
       case 'bcrypt':
         return await verifyBcrypt(password, hash);
       case 'md5':
