@@ -145,3 +145,19 @@ export const arrayParam = (c: Context, params: Params, name: string): unknown =>
   }
   return values.length > 0 ? values : undefined;
 };
+
+/** A list route's `queries` (at most 100, each at most 4096 characters), `search` and `total`. */
+export const LIST_SHAPE = {
+  queries: { schema: v.stringArray(100, 4096), optional: true },
+  search: { schema: v.text(256), optional: true },
+  total: { schema: v.boolean, optional: true },
+} as const;
+
+/** A list route without `search`. */
+export const PAGE_SHAPE = { queries: LIST_SHAPE.queries, total: LIST_SHAPE.total } as const;
+
+/** The request's parameters, `queries` collected as an array (see arrayParam). */
+export const readListRequest = async (c: Context): Promise<Params> => {
+  const params = await readParams(c);
+  return { ...params, queries: arrayParam(c, params, 'queries') };
+};

@@ -1,4 +1,4 @@
-import { type PasswordHash, verifyPassword } from './crypto.ts';
+import { hashPassword, type PasswordHash, verifyPassword } from './crypto.ts';
 import { AppwriteError, invalidParam } from './errors.ts';
 import type { Project, User } from './model.ts';
 
@@ -129,4 +129,17 @@ export const nextPasswordHistory = (
 ): PasswordHash[] => {
   const limit = project.auth.passwordHistory;
   return limit > 0 ? [...history, hash].slice(-limit) : [];
+};
+
+/** Hashes `password` and makes it the user's, keeping the project's password history. */
+export const storePassword = async (
+  project: Project,
+  user: User,
+  password: string,
+  now: number,
+): Promise<void> => {
+  const hash = await hashPassword(password);
+  user.password = hash;
+  user.passwordHistory = nextPasswordHistory(project, user.passwordHistory, hash);
+  user.passwordUpdate = now;
 };

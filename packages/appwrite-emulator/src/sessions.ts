@@ -65,18 +65,25 @@ export const clearSessionCookies = (c: Context<EmulatorEnv>): void => {
   if (!domainVerified(c)) c.header('X-Fallback-Cookies', '[]');
 };
 
+export interface SessionDetails {
+  provider: string;
+  providerUid: string;
+  factors: string[];
+  /** The user agent recorded when the request names none. */
+  defaultUserAgent?: string;
+}
+
 /**
- * Creates a session for `user` and answers 201 with the Session model, both cookies and (for
- * server-to-server calls) `X-Fallback-Cookies`. `secret` is only filled for API-key callers.
- * The oldest sessions beyond the project's `maxSessions` are deleted.
+ * Creates and stores a session for `user` and, unless `cookies` is false, sets both cookies (and
+ * `X-Fallback-Cookies` for server-to-server calls). Returns the session and the cookie value.
  */
-export const createSessionResponse = (
+export const openSession = (
   c: Context<EmulatorEnv>,
   user: User,
-  details: { provider: string; providerUid: string; factors: string[] },
-  options: { cookies?: boolean } = {},
-): Response => {
-  const { project, emulator, caller } = c.var;
+  details: SessionDetails,
+  cookies = true,
+): { session: Session; encoded: string } => {
+  const { project, emulator } = c.var;
   const now = emulator.clock.now();
   const secret = randomHex(128);
   const session: Session = {
@@ -89,13 +96,31 @@ export const createSessionResponse = (
     providerUid: details.providerUid,
     secretHash: sha256(secret),
     ip: clientIp(c),
-    userAgent: parseUserAgent(effectiveUserAgent(c)),
+    userAgent: parseUserAgent(effectiveUserAgent(c) || (details.defaultUserAgent ?? '')),
     factors: details.factors,
   };
   user.sessions.push(session);
-  while (user.sessions.length > project.auth.maxSessions) user.sessions.shift();
-  user.accessedAt = now;
   const encoded = encodeStore({ id: user.id, secret });
-  if (options.cookies !== false) setSessionCookies(c, encoded, session.expire);
-  return c.json(sessionModel(session, { current: true, secret: caller.kind === 'key' ? encoded : '' }), 201);
+  if (cookies) setSessionCookies(c, encoded, session.expire);
+  return { session, encoded };
+};
+
+/**
+ * Creates a session for `user` and answers 201 with the Session model, both cookies and (for
+ * server-to-server calls) `X-Fallback-Cookies`. `secret` is only filled for API-key callers.
+ * The oldest sessions beyond the project's `maxSessions` are deleted.
+ */
+export const createSessionResponse = (
+  c: Context<EmulatorEnv>,
+  user: User,
+  details: SessionDetails,
+  options: { cookies?: boolean } = {},
+): Response => {
+  const { session, encoded } = openSession(c, user, details, options.cookies !== false);
+  while (user.sessions.length > c.var.project.auth.maxSessions) user.sessions.shift();
+  user.accessedAt = session.createdAt;
+  return c.json(
+    sessionModel(session, { current: true, secret: c.var.caller.kind === 'key' ? encoded : '' }),
+    201,
+  );
 };

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type EmulatorEnv, guard } from '../auth.ts';
-import { hashPassword, verifyPassword } from '../crypto.ts';
+import { verifyPassword } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
 import { emailTargets, type User } from '../model.ts';
 import { accountModel } from '../models.ts';
-import { arrayParam, readParams, v, validate } from '../params.ts';
-import { checkPasswordDictionary, checkPasswordPolicy, nextPasswordHistory } from '../password-policy.ts';
+import { PAGE_SHAPE, readListRequest, readParams, v, validate } from '../params.ts';
+import { checkPasswordDictionary, checkPasswordPolicy, storePassword } from '../password-policy.ts';
 import { clearSessionCookies } from '../sessions.ts';
 import { callerSession, currentUser, HOUR, phoneNumber } from './account-shared.ts';
 
@@ -24,6 +24,13 @@ const assoc = z
 
 /** Whether the user ever set a password: Appwrite asks for the current one only then. */
 const hasPassword = (user: User): boolean => user.passwordUpdate !== null && user.password !== null;
+
+/** The current password, checked only for a user who ever set one; wrong is 401 user_invalid_credentials. */
+const checkCurrentPassword = async (user: User, password: string | undefined): Promise<void> => {
+  if (hasPassword(user) && !(password && user.password && (await verifyPassword(password, user.password)))) {
+    throw new AppwriteError('user_invalid_credentials');
+  }
+};
 
 /** Account API: the signed-in user's profile (name, email, phone, password, prefs, status), logs, identities. */
 export const accountProfileRoutes = new Hono<EmulatorEnv>()
@@ -46,18 +53,10 @@ export const accountProfileRoutes = new Hono<EmulatorEnv>()
       });
       checkPasswordDictionary(project, params.password);
       // Only a user who has set a password must prove it; an anonymous or magic-URL user sets one here.
-      if (
-        hasPassword(user) &&
-        !(params.oldPassword && user.password && (await verifyPassword(params.oldPassword, user.password)))
-      ) {
-        throw new AppwriteError('user_invalid_credentials');
-      }
+      await checkCurrentPassword(user, params.oldPassword);
       await checkPasswordPolicy(project, user, params.password);
       const now = emulator.clock.now();
-      const hash = await hashPassword(params.password);
-      user.password = hash;
-      user.passwordHistory = nextPasswordHistory(project, user.passwordHistory, hash);
-      user.passwordUpdate = now;
+      await storePassword(project, user, params.password, now);
       user.updatedAt = now;
       // `invalidateSessions`: every session but the one making the change ends (all of them for a JWT).
       if (project.auth.invalidateSessions) {
@@ -75,19 +74,12 @@ export const accountProfileRoutes = new Hono<EmulatorEnv>()
       password: { schema: v.password },
     });
     // A user who never set a password (anonymous, magic URL, phone) sets it here; otherwise it must match.
-    if (hasPassword(user) && !(user.password && (await verifyPassword(params.password, user.password)))) {
-      throw new AppwriteError('user_invalid_credentials');
-    }
+    await checkCurrentPassword(user, params.password);
     const email = params.email.toLowerCase();
     const owner = project.emails.get(email);
     if (owner !== undefined && owner !== user.id) throw new AppwriteError('user_email_already_exists');
     const now = emulator.clock.now();
-    if (!hasPassword(user)) {
-      const hash = await hashPassword(params.password);
-      user.password = hash;
-      user.passwordHistory = nextPasswordHistory(project, user.passwordHistory, hash);
-      user.passwordUpdate = now;
-    }
+    if (!hasPassword(user)) await storePassword(project, user, params.password, now);
     if (user.email) project.emails.delete(user.email);
     project.emails.set(email, user.id);
     user.email = email;
@@ -107,20 +99,13 @@ export const accountProfileRoutes = new Hono<EmulatorEnv>()
       phone: { schema: phoneNumber },
       password: { schema: v.password },
     });
-    if (hasPassword(user) && !(user.password && (await verifyPassword(params.password, user.password)))) {
-      throw new AppwriteError('user_invalid_credentials');
-    }
+    await checkCurrentPassword(user, params.password);
     const taken = [...project.users.values()].some(
       (other) => other.id !== user.id && other.phone === params.phone,
     );
     if (taken) throw new AppwriteError('user_phone_already_exists');
     const now = emulator.clock.now();
-    if (!hasPassword(user)) {
-      const hash = await hashPassword(params.password);
-      user.password = hash;
-      user.passwordHistory = nextPasswordHistory(project, user.passwordHistory, hash);
-      user.passwordUpdate = now;
-    }
+    if (!hasPassword(user)) await storePassword(project, user, params.password, now);
     user.phone = params.phone;
     user.phoneVerification = false;
     user.updatedAt = now;
@@ -145,27 +130,13 @@ export const accountProfileRoutes = new Hono<EmulatorEnv>()
   })
   .get('/account/logs', guard({ scope: 'account' }), async (c) => {
     currentUser(c);
-    const params = await readParams(c);
-    validate(
-      { queries: arrayParam(c, params, 'queries'), total: params.total },
-      {
-        queries: { schema: v.stringArray(100, 4096), optional: true },
-        total: { schema: v.boolean, optional: true },
-      },
-    );
+    validate(await readListRequest(c), PAGE_SHAPE);
     // The emulator keeps no audit log: the list is always empty.
     return c.json({ total: 0, logs: [] });
   })
   .get('/account/identities', guard({ scope: 'account' }), async (c) => {
     currentUser(c);
-    const params = await readParams(c);
-    validate(
-      { queries: arrayParam(c, params, 'queries'), total: params.total },
-      {
-        queries: { schema: v.stringArray(100, 4096), optional: true },
-        total: { schema: v.boolean, optional: true },
-      },
-    );
+    validate(await readListRequest(c), PAGE_SHAPE);
     // OAuth2 sign-ins through the built-in provider record no identity documents.
     return c.json({ total: 0, identities: [] });
   })

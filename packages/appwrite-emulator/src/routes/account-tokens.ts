@@ -2,12 +2,12 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { type EmulatorEnv, guard, requestHostname } from '../auth.ts';
 import { formatDate } from '../clock.ts';
-import { hashPassword, uniqueId } from '../crypto.ts';
+import { uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
-import { addUser, emailTargets, newUser, type User } from '../model.ts';
+import { addUser, emailTargets, newUser, type TokenType, type User } from '../model.ts';
 import { sendMail } from '../outbox.ts';
 import { readParams, v, validate } from '../params.ts';
-import { checkPasswordDictionary, checkPasswordPolicy, nextPasswordHistory } from '../password-policy.ts';
+import { checkPasswordDictionary, checkPasswordPolicy, storePassword } from '../password-policy.ts';
 import { accountMail, linkWithSecret } from './account-mail.ts';
 import {
   checkUserLimit,
@@ -85,8 +85,15 @@ const createEmailVerification = async (c: Context<EmulatorEnv>): Promise<Respons
 const confirmGuard = (scope: string) =>
   guard({ scope, rateLimit: { limit: 10, window: HOUR, key: 'url:{url},userId:{param-userId}' } });
 
-/** `PUT /account/verifications/email` (alias `/account/verification`): spends the secret, verifies the email. */
-const updateEmailVerification = async (c: Context<EmulatorEnv>): Promise<Response> => {
+/**
+ * Spends a verification secret of `type` (404 user_not_found, 401 user_invalid_token), lets
+ * `verify` mark the user, and answers the spent token.
+ */
+const confirmVerification = async (
+  c: Context<EmulatorEnv>,
+  type: TokenType,
+  verify: (user: User, now: number) => void,
+): Promise<Response> => {
   const { project, emulator } = c.var;
   const params = validate(await readParams(c), {
     userId: { schema: v.uid },
@@ -95,29 +102,31 @@ const updateEmailVerification = async (c: Context<EmulatorEnv>): Promise<Respons
   const user = project.users.get(params.userId);
   if (!user) throw new AppwriteError('user_not_found');
   const now = emulator.clock.now();
-  const token = verifyToken(user, params.secret, now, ['verification']);
+  const token = verifyToken(user, params.secret, now, [type]);
   if (!token) throw new AppwriteError('user_invalid_token');
   consumeToken(user, token);
-  user.emailVerification = true;
-  user.updatedAt = now;
+  verify(user, now);
   return c.json(tokenResponse(c, { token, secret: '' }));
 };
 
-/** `PUT /account/verifications/phone`: phone tokens are never issued without an SMS provider, so any secret is refused. */
-const updatePhoneVerification = async (c: Context<EmulatorEnv>): Promise<Response> => {
-  const { project, emulator } = c.var;
-  const params = validate(await readParams(c), {
-    userId: { schema: v.uid },
-    secret: { schema: v.text(256) },
+/** `PUT /account/verifications/email` (alias `/account/verification`): spends the secret, verifies the email. */
+const updateEmailVerification = (c: Context<EmulatorEnv>): Promise<Response> =>
+  confirmVerification(c, 'verification', (user, now) => {
+    user.emailVerification = true;
+    user.updatedAt = now;
   });
-  const user = project.users.get(params.userId);
-  if (!user) throw new AppwriteError('user_not_found');
-  const token = verifyToken(user, params.secret, emulator.clock.now(), ['phone']);
-  if (!token) throw new AppwriteError('user_invalid_token');
-  consumeToken(user, token);
-  user.phoneVerification = true;
-  return c.json(tokenResponse(c, { token, secret: '' }));
-};
+
+/** `PUT /account/verifications/phone`: phone tokens are never issued without an SMS provider, so any secret is refused. */
+const updatePhoneVerification = (c: Context<EmulatorEnv>): Promise<Response> =>
+  confirmVerification(c, 'phone', (user) => {
+    user.phoneVerification = true;
+  });
+
+/** Password recovery and email OTP tokens: ten an hour per route and email. */
+const emailTokenGuard = guard({
+  scope: 'sessions.write',
+  rateLimit: { limit: 10, window: HOUR, key: 'url:{url},email:{param-email}' },
+});
 
 const magicUrlGuard = guard({
   scope: 'sessions.write',
@@ -158,32 +167,25 @@ export const accountTokenRoutes = new Hono<EmulatorEnv>()
   .post('/account/verification', emailVerificationGuard, createEmailVerification)
   .put('/account/verifications/email', confirmGuard('public'), updateEmailVerification)
   .put('/account/verification', confirmGuard('public'), updateEmailVerification)
-  .post(
-    '/account/recovery',
-    guard({
-      scope: 'sessions.write',
-      rateLimit: { limit: 10, window: HOUR, key: 'url:{url},email:{param-email}' },
-    }),
-    async (c) => {
-      const { project, emulator } = c.var;
-      const params = validate(await readParams(c), {
-        email: { schema: v.email },
-        url: { schema: platformUrl(project) },
-      });
-      const id = project.emails.get(params.email.toLowerCase());
-      const user = id === undefined ? undefined : project.users.get(id);
-      if (!user) throw new AppwriteError('user_not_found');
-      if (!user.status) throw new AppwriteError('user_blocked');
-      const now = emulator.clock.now();
-      const issued = issueToken(user, 'recovery', tokenSecret(RECOVERY_LENGTH), RECOVERY_LIFETIME, now);
-      const link = secretLink(c, params.url, user, issued.secret, issued.token.expire);
-      sendMail(
-        emulator,
-        accountMail('recovery', { projectId: project.id, projectName: project.name, to: mailTo(user), link }),
-      );
-      return c.json(tokenResponse(c, issued), 201);
-    },
-  )
+  .post('/account/recovery', emailTokenGuard, async (c) => {
+    const { project, emulator } = c.var;
+    const params = validate(await readParams(c), {
+      email: { schema: v.email },
+      url: { schema: platformUrl(project) },
+    });
+    const id = project.emails.get(params.email.toLowerCase());
+    const user = id === undefined ? undefined : project.users.get(id);
+    if (!user) throw new AppwriteError('user_not_found');
+    if (!user.status) throw new AppwriteError('user_blocked');
+    const now = emulator.clock.now();
+    const issued = issueToken(user, 'recovery', tokenSecret(RECOVERY_LENGTH), RECOVERY_LIFETIME, now);
+    const link = secretLink(c, params.url, user, issued.secret, issued.token.expire);
+    sendMail(
+      emulator,
+      accountMail('recovery', { projectId: project.id, projectName: project.name, to: mailTo(user), link }),
+    );
+    return c.json(tokenResponse(c, issued), 201);
+  })
   .put('/account/recovery', confirmGuard('sessions.write'), async (c) => {
     const { project, emulator } = c.var;
     const params = validate(await readParams(c), {
@@ -198,10 +200,7 @@ export const accountTokenRoutes = new Hono<EmulatorEnv>()
     const token = verifyToken(user, params.secret, now, ['recovery']);
     if (!token) throw new AppwriteError('user_invalid_token');
     await checkPasswordPolicy(project, user, params.password);
-    const hash = await hashPassword(params.password);
-    user.password = hash;
-    user.passwordHistory = nextPasswordHistory(project, user.passwordHistory, hash);
-    user.passwordUpdate = now;
+    await storePassword(project, user, params.password, now);
     // The link reached the user's inbox, which proves the address.
     user.emailVerification = true;
     user.updatedAt = now;
@@ -210,37 +209,30 @@ export const accountTokenRoutes = new Hono<EmulatorEnv>()
   })
   .post('/account/tokens/magic-url', magicUrlGuard, createMagicUrlToken)
   .post('/account/sessions/magic-url', magicUrlGuard, createMagicUrlToken)
-  .post(
-    '/account/tokens/email',
-    guard({
-      scope: 'sessions.write',
-      rateLimit: { limit: 10, window: HOUR, key: 'url:{url},email:{param-email}' },
-    }),
-    async (c) => {
-      const { project, emulator } = c.var;
-      const params = validate(await readParams(c), {
-        userId: { schema: v.customId },
-        email: { schema: v.email },
-        phrase: { schema: v.boolean, optional: true },
-      });
-      const user = userForEmail(c, params.userId, params.email.toLowerCase());
-      const now = emulator.clock.now();
-      const otp = otpCode();
-      const issued = issueToken(user, 'email', otp, OTP_LIFETIME, now);
-      const phrase = params.phrase ? securityPhrase() : '';
-      sendMail(
-        emulator,
-        accountMail('otpSession', {
-          projectId: project.id,
-          projectName: project.name,
-          to: mailTo(user),
-          otp,
-          phrase,
-        }),
-      );
-      return c.json(tokenResponse(c, issued, phrase), 201);
-    },
-  )
+  .post('/account/tokens/email', emailTokenGuard, async (c) => {
+    const { project, emulator } = c.var;
+    const params = validate(await readParams(c), {
+      userId: { schema: v.customId },
+      email: { schema: v.email },
+      phrase: { schema: v.boolean, optional: true },
+    });
+    const user = userForEmail(c, params.userId, params.email.toLowerCase());
+    const now = emulator.clock.now();
+    const otp = otpCode();
+    const issued = issueToken(user, 'email', otp, OTP_LIFETIME, now);
+    const phrase = params.phrase ? securityPhrase() : '';
+    sendMail(
+      emulator,
+      accountMail('otpSession', {
+        projectId: project.id,
+        projectName: project.name,
+        to: mailTo(user),
+        otp,
+        phrase,
+      }),
+    );
+    return c.json(tokenResponse(c, issued, phrase), 201);
+  })
   // No SMS provider is configured in the emulator: Appwrite answers 503 general_phone_disabled then.
   .post(
     '/account/tokens/phone',

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { EmulatorEnv } from '../auth.ts';
 import { AppwriteError, invalidParam } from '../errors.ts';
+import { pageValue, slicePage } from '../list-queries.ts';
 import { type Action, grants, parsePermission, rolesOf } from '../permissions.ts';
 import type { Database, Row, Table } from '../tablesdb/model.ts';
 import { parseQuery, queryError } from '../tablesdb/queries.ts';
@@ -183,15 +184,11 @@ export const listWithQueries = <T>(
     const attribute = query.attribute ?? '';
     switch (query.method) {
       case 'limit':
-      case 'offset': {
-        const n = values[0];
-        const min = query.method === 'limit' ? 1 : 0;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > 5000)
-          throw queryError(`Invalid ${query.method}: Value must be a valid range between ${min} and 5,000`);
-        if (query.method === 'limit') limit = n;
-        else offset = n;
+        limit = pageValue(query, queryError);
         break;
-      }
+      case 'offset':
+        offset = pageValue(query, queryError);
+        break;
       case 'cursorAfter':
       case 'cursorBefore':
         if (typeof values[0] !== 'string') throw queryError('Cursor must be a string');
@@ -253,11 +250,7 @@ export const listWithQueries = <T>(
     const at = matched.findIndex((item) => idOf(item) === cursor?.id);
     window = cursor.after ? matched.slice(at + 1) : matched.slice(0, Math.max(0, at));
   }
-  const page =
-    cursor && !cursor.after
-      ? window.slice(Math.max(0, window.length - offset - limit), window.length - offset)
-      : window.slice(offset, offset + limit);
-  return { total: matched.length, page };
+  return { total: matched.length, page: slicePage(window, offset, limit, cursor !== null && !cursor.after) };
 };
 
 /** Appwrite's `search` parameter on list routes: a case-insensitive match on name or ID. */

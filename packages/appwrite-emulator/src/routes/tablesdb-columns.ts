@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { EmulatorEnv } from '../auth.ts';
 import { AppwriteError, invalidParam, missingParam } from '../errors.ts';
-import { arrayParam, type Params, readParams, v, validate } from '../params.ts';
+import { PAGE_SHAPE, type Params, readListRequest, readParams, v, validate } from '../params.ts';
 import {
   COLUMN_MODELS,
   columnModel,
@@ -252,14 +252,7 @@ for (const type of TYPES) {
 }
 columnRoutes
   .get('/tablesdb/:databaseId/tables/:tableId/columns', TABLES_READ, async (c) => {
-    const params = await readParams(c);
-    const { queries, total } = validate(
-      { queries: arrayParam(c, params, 'queries'), total: params.total },
-      {
-        queries: { schema: v.stringArray(100, 4096), optional: true },
-        total: { schema: v.boolean, optional: true },
-      },
-    );
+    const { queries, total } = validate(await readListRequest(c), PAGE_SHAPE);
     const table = getTable(c);
     const result = listWithQueries(
       table.columns,

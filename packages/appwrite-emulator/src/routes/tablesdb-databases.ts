@@ -4,7 +4,7 @@ import { type EmulatorEnv, guard } from '../auth.ts';
 import { formatDate } from '../clock.ts';
 import { uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
-import { arrayParam, readParams, v, validate } from '../params.ts';
+import { LIST_SHAPE, readListRequest, readParams, v, validate } from '../params.ts';
 import type { Database } from '../tablesdb/model.ts';
 import { isKey, listWithQueries, matchesSearch } from './tablesdb-access.ts';
 
@@ -59,15 +59,7 @@ export const databasesRoutes = new Hono<EmulatorEnv>()
   // The legacy Databases API's create, which Appwrite's TablesDB e2e suites use to set up.
   .post('/databases', WRITE, create('legacy'))
   .get('/tablesdb', READ, async (c) => {
-    const params = await readParams(c);
-    const { queries, search, total } = validate(
-      { queries: arrayParam(c, params, 'queries'), search: params.search, total: params.total },
-      {
-        queries: { schema: v.stringArray(100, 4096), optional: true },
-        search: { schema: v.text(256), optional: true },
-        total: { schema: v.boolean, optional: true },
-      },
-    );
+    const { queries, search, total } = validate(await readListRequest(c), LIST_SHAPE);
     const databases = [...c.var.project.databases.values()].filter((database) =>
       matchesSearch(search, database.id, database.name),
     );

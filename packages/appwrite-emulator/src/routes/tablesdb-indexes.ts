@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { EmulatorEnv } from '../auth.ts';
 import { AppwriteError, invalidParam } from '../errors.ts';
-import { arrayParam, readParams, v, validate } from '../params.ts';
+import { PAGE_SHAPE, readListRequest, readParams, validate } from '../params.ts';
 import { indexModel, STRING_TYPES } from '../tablesdb/columns.ts';
 import type { Index, Table } from '../tablesdb/model.ts';
 import { listWithQueries } from './tablesdb-access.ts';
@@ -108,14 +108,7 @@ export const indexRoutes = new Hono<EmulatorEnv>()
     return c.json(indexModel(index, 'processing'), 202);
   })
   .get('/tablesdb/:databaseId/tables/:tableId/indexes', TABLES_READ, async (c) => {
-    const params = await readParams(c);
-    const { queries, total } = validate(
-      { queries: arrayParam(c, params, 'queries'), total: params.total },
-      {
-        queries: { schema: v.stringArray(100, 4096), optional: true },
-        total: { schema: v.boolean, optional: true },
-      },
-    );
+    const { queries, total } = validate(await readListRequest(c), PAGE_SHAPE);
     const table = getTable(c);
     const result = listWithQueries(
       table.indexes,

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { type EmulatorEnv, guard } from '../auth.ts';
 import { uniqueId } from '../crypto.ts';
 import { AppwriteError, invalidParam } from '../errors.ts';
-import { arrayParam, readParams, v, validate } from '../params.ts';
+import { arrayParam, PAGE_SHAPE, readListRequest, readParams, v, validate } from '../params.ts';
 import type { Row, Table } from '../tablesdb/model.ts';
 import { runQueries } from '../tablesdb/queries.ts';
 import { checkUniqueIndexes, rowModel, splitSystemKeys, validateRowData } from '../tablesdb/rows.ts';
@@ -26,7 +26,7 @@ const WRITE = guard({
   rateLimit: { limit: 120, window: 60, key: 'ip:{ip},method:{method},url:{url},userId:{userId}' },
 });
 const ROW_PERMISSIONS = ['read', 'update', 'delete', 'write'] as const;
-const QUERIES = { schema: v.stringArray(100, 4096), optional: true } as const;
+const QUERIES = PAGE_SHAPE.queries;
 
 /** The `$createdAt`/`$updatedAt` an API key may set on a row (Appwrite preserves them). */
 const systemDate = (c: Context<EmulatorEnv>, value: unknown): number | null => {
@@ -127,11 +127,7 @@ const bulkRows = (value: unknown): Record<string, unknown>[] => {
 /** TablesDB rows with Appwrite's permission model, including the API-key bulk routes. */
 export const rowRoutes = new Hono<EmulatorEnv>()
   .get('/tablesdb/:databaseId/tables/:tableId/rows', READ, async (c) => {
-    const params = await readParams(c);
-    const { queries, total } = validate(
-      { queries: arrayParam(c, params, 'queries'), total: params.total },
-      { queries: QUERIES, total: { schema: v.boolean, optional: true } },
-    );
+    const { queries, total } = validate(await readListRequest(c), PAGE_SHAPE);
     const table = findTable(c);
     const result = runQueries(table, readableRows(c, table), queries ?? []);
     return c.json({

@@ -4,7 +4,7 @@ import { type EmulatorEnv, guard } from '../auth.ts';
 import { formatDate } from '../clock.ts';
 import { uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
-import { arrayParam, readParams, v, validate } from '../params.ts';
+import { LIST_SHAPE, readListRequest, readParams, v, validate } from '../params.ts';
 import { columnModel, indexModel } from '../tablesdb/columns.ts';
 import type { Table } from '../tablesdb/model.ts';
 import { findDatabase, listWithQueries, matchesSearch, permissionsParam } from './tablesdb-access.ts';
@@ -72,15 +72,7 @@ export const tableRoutes = new Hono<EmulatorEnv>()
     return c.json(tableModel(table), 201);
   })
   .get('/tablesdb/:databaseId/tables', TABLES_READ, async (c) => {
-    const params = await readParams(c);
-    const { queries, search, total } = validate(
-      { queries: arrayParam(c, params, 'queries'), search: params.search, total: params.total },
-      {
-        queries: { schema: v.stringArray(100, 4096), optional: true },
-        search: { schema: v.text(256), optional: true },
-        total: { schema: v.boolean, optional: true },
-      },
-    );
+    const { queries, search, total } = validate(await readListRequest(c), LIST_SHAPE);
     const database = findDatabase(c);
     const tables = [...database.tables.values()].filter((table) =>
       matchesSearch(search, table.id, table.name),

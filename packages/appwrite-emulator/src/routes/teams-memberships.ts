@@ -1,40 +1,41 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { clientIp, type EmulatorEnv, encodeStore, guard } from '../auth.ts';
+import { type EmulatorEnv, guard } from '../auth.ts';
 import { formatDate } from '../clock.ts';
 import { hashPassword, randomHex, sha256, uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
-import { addUser, emailTargets, newUser, type Session, type User } from '../model.ts';
+import { type ListSchema, runList } from '../list-queries.ts';
+import { addUser, emailTargets, newUser, type User } from '../model.ts';
 import { sendMail } from '../outbox.ts';
-import { v, validate } from '../params.ts';
-import { effectiveUserAgent, setSessionCookies } from '../sessions.ts';
+import { LIST_SHAPE, v, validate } from '../params.ts';
+import { openSession } from '../sessions.ts';
 import { canWriteMembership, isOwnerOrKey, readableMembership, visibleTeam } from '../teams/access.ts';
 import { invitationMail, invitationUrl } from '../teams/invitation.ts';
 import type { Membership, Team } from '../teams/model.ts';
 import { membershipModel } from '../teams/models.ts';
-import { checkRedirect, LIST_SHAPE, listParams, phone, roles, routeParams } from '../teams/params.ts';
-import { type Collection, runList } from '../teams/queries.ts';
-import { parseUserAgent } from '../useragent.ts';
+import { checkRedirect, listParams, phone, roles, routeParams } from '../teams/params.ts';
+import { TEAM_LIST_RULES } from '../teams/queries.ts';
 
 const READ = guard({ scope: 'teams.read' });
 const WRITE = guard({ scope: 'teams.write' });
 const IDS = { teamId: { schema: v.uid }, membershipId: { schema: v.uid } };
 
 /** Memberships as `listMemberships` queries them (Appwrite's `Memberships::ALLOWED_ATTRIBUTES`). */
-const MEMBERSHIPS: Collection<Membership> = {
+const MEMBERSHIPS: ListSchema<Membership> = {
   name: 'Membership',
   attributes: {
-    $id: (membership) => membership.id,
-    $createdAt: (membership) => formatDate(membership.createdAt),
-    $updatedAt: (membership) => formatDate(membership.updatedAt),
-    userId: (membership) => membership.userId,
-    teamId: (membership) => membership.teamId,
-    invited: (membership) => formatDate(membership.invited),
-    joined: (membership) => (membership.joined === null ? null : formatDate(membership.joined)),
-    confirm: (membership) => membership.confirm,
+    $id: { read: (membership) => membership.id },
+    $createdAt: { read: (membership) => formatDate(membership.createdAt) },
+    $updatedAt: { read: (membership) => formatDate(membership.updatedAt) },
+    userId: { read: (membership) => membership.userId },
+    teamId: { read: (membership) => membership.teamId },
+    invited: { read: (membership) => formatDate(membership.invited) },
+    joined: { read: (membership) => (membership.joined === null ? null : formatDate(membership.joined)) },
+    confirm: { read: (membership) => membership.confirm },
   },
   id: (membership) => membership.id,
   searchText: (membership) => `${membership.id} ${membership.userId}`,
+  rules: TEAM_LIST_RULES,
 };
 
 const findUserBy = (c: Context<EmulatorEnv>, field: 'email' | 'phone', value: string): User | undefined =>
@@ -116,28 +117,6 @@ const sendInvitation = (
     redirect,
   });
   sendMail(emulator, { projectId: project.id, to: { address: invitee.email, name: invitee.name }, ...mail });
-};
-
-/** Creates the session Appwrite opens when a signed-out invitee accepts, with both cookies. */
-const openSession = (c: Context<EmulatorEnv>, user: User): void => {
-  const { project, emulator } = c.var;
-  const now = emulator.clock.now();
-  const secret = randomHex(128);
-  const session: Session = {
-    id: uniqueId(now),
-    createdAt: now,
-    updatedAt: now,
-    userId: user.id,
-    expire: now + project.auth.duration * 1000,
-    provider: 'email',
-    providerUid: user.email ?? '',
-    secretHash: sha256(secret),
-    ip: clientIp(c),
-    userAgent: parseUserAgent(effectiveUserAgent(c) || 'UNKNOWN'),
-    factors: ['email'],
-  };
-  user.sessions.push(session);
-  setSessionCookies(c, encodeStore({ id: user.id, secret }), session.expire);
 };
 
 /** Team memberships: invitations, their acceptance, roles and removal. */
@@ -282,7 +261,14 @@ export const membershipRoutes = new Hono<EmulatorEnv>()
     // Following the emailed link proves the address.
     user.emailVerification = true;
     user.updatedAt = now;
-    if (!sessionUser) openSession(c, user);
+    if (!sessionUser) {
+      openSession(c, user, {
+        provider: 'email',
+        providerUid: user.email ?? '',
+        factors: ['email'],
+        defaultUserAgent: 'UNKNOWN',
+      });
+    }
     return c.json(membershipModel(project, team, membership));
   })
   .delete('/teams/:teamId/memberships/:membershipId', WRITE, async (c) => {

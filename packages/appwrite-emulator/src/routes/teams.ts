@@ -3,12 +3,13 @@ import { type EmulatorEnv, guard } from '../auth.ts';
 import { formatDate } from '../clock.ts';
 import { uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
-import { v, validate } from '../params.ts';
+import { type ListSchema, runList } from '../list-queries.ts';
+import { LIST_SHAPE, v, validate } from '../params.ts';
 import { requireOwner, visibleTeam } from '../teams/access.ts';
 import type { Team } from '../teams/model.ts';
 import { teamModel } from '../teams/models.ts';
-import { assoc, LIST_SHAPE, listParams, roles, routeParams } from '../teams/params.ts';
-import { type Collection, runList } from '../teams/queries.ts';
+import { assoc, listParams, roles, routeParams } from '../teams/params.ts';
+import { TEAM_LIST_RULES } from '../teams/queries.ts';
 import { hasTeamRole, teamTotal } from '../teams/store.ts';
 import { membershipRoutes } from './teams-memberships.ts';
 
@@ -17,17 +18,18 @@ const WRITE = guard({ scope: 'teams.write' });
 const TEAM_ID = { teamId: { schema: v.uid } };
 
 /** Teams as `listTeams` queries them (Appwrite's `Teams::ALLOWED_ATTRIBUTES` plus `$id` and the dates). */
-const TEAMS: Collection<Team> = {
+const TEAMS: ListSchema<Team> = {
   name: 'Team',
   attributes: {
-    $id: (team) => team.id,
-    $createdAt: (team) => formatDate(team.createdAt),
-    $updatedAt: (team) => formatDate(team.updatedAt),
-    name: (team) => team.name,
-    total: teamTotal,
+    $id: { read: (team) => team.id },
+    $createdAt: { read: (team) => formatDate(team.createdAt) },
+    $updatedAt: { read: (team) => formatDate(team.updatedAt) },
+    name: { read: (team) => team.name },
+    total: { read: teamTotal },
   },
   id: (team) => team.id,
   searchText: (team) => `${team.id} ${team.name}`,
+  rules: TEAM_LIST_RULES,
 };
 
 /**

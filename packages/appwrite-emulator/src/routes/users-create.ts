@@ -12,7 +12,7 @@ import { AppwriteError, invalidParam } from '../errors.ts';
 import { addUser, emailTargets, newUser } from '../model.ts';
 import { userModel } from '../models.ts';
 import { type Params, readParams, v, validate } from '../params.ts';
-import { importedHash, type PasswordHash, SHA_VERSIONS, type ShaVersion } from '../password-hashes.ts';
+import { importedHash, type PasswordHash, SHA_VERSIONS } from '../password-hashes.ts';
 import { checkPasswordPolicy } from '../password-policy.ts';
 import { integerSchema, phoneOwner, phoneSchema, WRITE } from './users-shared.ts';
 
@@ -75,6 +75,28 @@ const importParams = (params: Params) =>
 const optionalName = (params: Params) =>
   validate(params, { name: { schema: v.text(128), optional: true } }).name ?? '';
 
+const noOptions = (): undefined => undefined;
+
+/**
+ * A hashed-password import route: validates `userId`, `email` and `password`, then the algorithm's
+ * own options, then `name`, and creates the user with the hash `hash` builds (which may still refuse
+ * the options).
+ */
+const importRoute =
+  <T>(readOptions: (raw: Params) => T, hash: (password: string, options: T) => PasswordHash) =>
+  async (c: Context<EmulatorEnv>): Promise<Response> => {
+    const raw = await readParams(c);
+    const params = importParams(raw);
+    const options = readOptions(raw);
+    const name = optionalName(raw);
+    return createUser(c, {
+      ...params,
+      phone: null,
+      name,
+      password: { hashed: hash(params.password, options) },
+    });
+  };
+
 // utopia-php/auth's ScryptModified setters: base64 only, and PHP's empty() refuses "0".
 const base64Option = z
   .string()
@@ -113,108 +135,62 @@ export const usersCreateRoutes = new Hono<EmulatorEnv>()
       password: params.password ? { plain: params.password } : null,
     });
   })
-  .post('/users/md5', WRITE, async (c) => {
-    const raw = await readParams(c);
-    const params = importParams(raw);
-    return createUser(c, {
-      ...params,
-      phone: null,
-      name: optionalName(raw),
-      password: { hashed: importedHash.md5(params.password) },
-    });
-  })
-  .post('/users/bcrypt', WRITE, async (c) => {
-    const raw = await readParams(c);
-    const params = importParams(raw);
-    return createUser(c, {
-      ...params,
-      phone: null,
-      name: optionalName(raw),
-      password: { hashed: importedHash.bcrypt(params.password) },
-    });
-  })
-  .post('/users/argon2', WRITE, async (c) => {
-    const raw = await readParams(c);
-    const params = importParams(raw);
-    return createUser(c, {
-      ...params,
-      phone: null,
-      name: optionalName(raw),
-      password: { hashed: importedHash.argon2(params.password) },
-    });
-  })
-  .post('/users/phpass', WRITE, async (c) => {
-    const raw = await readParams(c);
-    const params = importParams(raw);
-    return createUser(c, {
-      ...params,
-      phone: null,
-      name: optionalName(raw),
-      password: { hashed: importedHash.phpass(params.password) },
-    });
-  })
-  .post('/users/sha', WRITE, async (c) => {
-    const raw = await readParams(c);
-    const params = importParams(raw);
-    const { passwordVersion } = validate(raw, { passwordVersion: { schema: shaVersion, optional: true } });
-    const version: ShaVersion = passwordVersion ?? 'sha3-512';
-    return createUser(c, {
-      ...params,
-      phone: null,
-      name: optionalName(raw),
-      password: { hashed: importedHash.sha(params.password, version) },
-    });
-  })
-  .post('/users/scrypt', WRITE, async (c) => {
-    const raw = await readParams(c);
-    const params = importParams(raw);
-    const costs = validate(raw, {
-      passwordSalt: { schema: v.text(128) },
-      passwordCpu: { schema: integerSchema },
-      passwordMemory: { schema: integerSchema },
-      passwordParallel: { schema: integerSchema },
-      passwordLength: { schema: integerSchema },
-    });
-    const name = optionalName(raw);
-    checkScryptCosts({
-      cpu: costs.passwordCpu,
-      memory: costs.passwordMemory,
-      parallel: costs.passwordParallel,
-      length: costs.passwordLength,
-    });
-    return createUser(c, {
-      ...params,
-      phone: null,
-      name,
-      password: {
-        hashed: importedHash.scrypt(params.password, {
+  .post('/users/md5', WRITE, importRoute(noOptions, importedHash.md5))
+  .post('/users/bcrypt', WRITE, importRoute(noOptions, importedHash.bcrypt))
+  .post('/users/argon2', WRITE, importRoute(noOptions, importedHash.argon2))
+  .post('/users/phpass', WRITE, importRoute(noOptions, importedHash.phpass))
+  .post(
+    '/users/sha',
+    WRITE,
+    importRoute(
+      (raw) => validate(raw, { passwordVersion: { schema: shaVersion, optional: true } }).passwordVersion,
+      (password, version) => importedHash.sha(password, version ?? 'sha3-512'),
+    ),
+  )
+  .post(
+    '/users/scrypt',
+    WRITE,
+    importRoute(
+      (raw) =>
+        validate(raw, {
+          passwordSalt: { schema: v.text(128) },
+          passwordCpu: { schema: integerSchema },
+          passwordMemory: { schema: integerSchema },
+          passwordParallel: { schema: integerSchema },
+          passwordLength: { schema: integerSchema },
+        }),
+      (password, costs) => {
+        checkScryptCosts({
+          cpu: costs.passwordCpu,
+          memory: costs.passwordMemory,
+          parallel: costs.passwordParallel,
+          length: costs.passwordLength,
+        });
+        return importedHash.scrypt(password, {
           salt: costs.passwordSalt,
           costCpu: costs.passwordCpu,
           costMemory: costs.passwordMemory,
           costParallel: costs.passwordParallel,
           length: costs.passwordLength,
-        }),
+        });
       },
-    });
-  })
-  .post('/users/scrypt-modified', WRITE, async (c) => {
-    const raw = await readParams(c);
-    const params = importParams(raw);
-    const options = validate(raw, {
-      passwordSalt: { schema: base64Option },
-      passwordSaltSeparator: { schema: base64Option },
-      passwordSignerKey: { schema: base64Option },
-    });
-    return createUser(c, {
-      ...params,
-      phone: null,
-      name: optionalName(raw),
-      password: {
-        hashed: importedHash.scryptModified(params.password, {
+    ),
+  )
+  .post(
+    '/users/scrypt-modified',
+    WRITE,
+    importRoute(
+      (raw) =>
+        validate(raw, {
+          passwordSalt: { schema: base64Option },
+          passwordSaltSeparator: { schema: base64Option },
+          passwordSignerKey: { schema: base64Option },
+        }),
+      (password, options) =>
+        importedHash.scryptModified(password, {
           salt: options.passwordSalt,
           saltSeparator: options.passwordSaltSeparator,
           signerKey: options.passwordSignerKey,
         }),
-      },
-    });
-  });
+    ),
+  );

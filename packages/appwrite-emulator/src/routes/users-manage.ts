@@ -7,12 +7,12 @@ import { z } from 'zod';
 import type { EmulatorEnv } from '../auth.ts';
 import { hashPassword } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
+import { type ListSchema, runList } from '../list-queries.ts';
 import { emailTargets, type User } from '../model.ts';
 import { userModel } from '../models.ts';
 import { readParams, v, validate } from '../params.ts';
 import { checkPasswordPolicy } from '../password-policy.ts';
 import { deleteUserMemberships } from '../teams/store.ts';
-import { type ListSchema, runList, searchFilter } from './users-queries.ts';
 import {
   findUser,
   phoneOwner,
@@ -48,6 +48,8 @@ const USERS: ListSchema<User> = {
     accessedAt: datetime((user) => user.accessedAt),
     impersonator: boolean(() => false),
   },
+  // Appwrite's `search` attribute of a user holds its ID, email, phone and name.
+  searchText: (user) => [user.id, user.email ?? '', user.phone, user.name].join(' '),
 };
 
 /** The attributes `GET /v1/users/identities` accepts (`Queries\Identities`); the emulator stores none. */
@@ -58,9 +60,6 @@ const IDENTITIES: ListSchema<never> = {
     ['$id', 'userId', 'provider', 'providerUid', 'providerEmail'].map((key) => [key, string(() => null)]),
   ),
 };
-
-/** The words Appwrite's `search` attribute of a user holds: ID, email, phone and name. */
-const searchText = (user: User): string => [user.id, user.email ?? '', user.phone, user.name].join(' ');
 
 const LABEL_CHARS = [...'0123456789', ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ', ...'abcdefghijklmnopqrstuvwxyz'];
 /** `ArrayList(Text(36, allowList: alphanumerics), APP_LIMIT_ARRAY_LABELS_SIZE)`. */
@@ -91,13 +90,7 @@ const touch = (user: User, now: number): User => {
 export const usersManageRoutes = new Hono<EmulatorEnv>()
   .get('/users', READ, async (c) => {
     const { queries, search, total } = await readListParams(c);
-    const matchesSearch = search ? searchFilter(search) : null;
-    const result = runList(
-      USERS,
-      [...c.var.project.users.values()],
-      queries,
-      matchesSearch ? [(user) => matchesSearch(searchText(user))] : [],
-    );
+    const result = runList(USERS, [...c.var.project.users.values()], queries, search);
     return c.json({ total: total ? result.total : 0, users: result.page.map(userModel) });
   })
   // Registered before `/users/:userId`, which would otherwise take `identities` for an ID.

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { type EmulatorEnv, signJwt } from '../auth.ts';
 import { randomHex, sha256, uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
+import { type ListSchema, runList } from '../list-queries.ts';
 import type { Target, Token } from '../model.ts';
 import { sessionModel, targetModel, tokenModel } from '../models.ts';
 import { readParams, v, validate } from '../params.ts';
@@ -13,7 +14,6 @@ import { createSessionResponse } from '../sessions.ts';
 import type { Membership } from '../teams/model.ts';
 import { membershipModel } from '../teams/models.ts';
 import { type TeamMembership, userMemberships } from '../teams/store.ts';
-import { type ListSchema, runList, searchFilter } from './users-queries.ts';
 import { findUser, READ, readListParams, SESSIONS_READ, SESSIONS_WRITE, WRITE } from './users-shared.ts';
 
 /** `TOKEN_EXPIRATION_LOGIN_LONG`: the longest a token may live (one year). */
@@ -42,6 +42,8 @@ const MEMBERSHIPS: ListSchema<TeamMembership> = {
     confirm: membership((m) => m.confirm, 'boolean'),
     roles: { type: 'string[]', read: (item) => item.membership.roles },
   },
+  // Appwrite indexes a membership's ID and its user's ID for `search`.
+  searchText: (item) => `${item.membership.id} ${item.membership.userId}`,
 };
 
 const target = (read: (t: Target) => unknown, type: 'string' | 'datetime' = 'string') => ({ type, read });
@@ -133,14 +135,7 @@ export const usersSessionsRoutes = new Hono<EmulatorEnv>()
     const { project } = c.var;
     const user = findUser(c);
     const { queries, search, total } = await readListParams(c);
-    const matchesSearch = search ? searchFilter(search) : null;
-    const result = runList(
-      MEMBERSHIPS,
-      userMemberships(project, user.id),
-      queries,
-      // Appwrite indexes a membership's ID and its user's ID for `search`.
-      matchesSearch ? [(item) => matchesSearch(`${item.membership.id} ${item.membership.userId}`)] : [],
-    );
+    const result = runList(MEMBERSHIPS, userMemberships(project, user.id), queries, search);
     return c.json({
       total: total ? result.total : 0,
       memberships: result.page.map((item) => membershipModel(project, item.team, item.membership)),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type EmulatorEnv, guard } from '../auth.ts';
 import { AppwriteError, invalidParam, missingParam } from '../errors.ts';
 import type { Project, User } from '../model.ts';
-import { arrayParam, type Params, readParams, v, validate } from '../params.ts';
+import { LIST_SHAPE, type Params, readListRequest, v, validate } from '../params.ts';
 
 /** `users.read`, as every Users read route is labelled. */
 export const READ = guard({ scope: 'users.read' });
@@ -65,15 +65,7 @@ export const validateAllowingEmpty = <T>(name: string, value: unknown, schema: z
 export const readListParams = async (
   c: Context<EmulatorEnv>,
 ): Promise<{ queries: string[]; search: string; total: boolean }> => {
-  const params = await readParams(c);
-  const parsed = validate(
-    { ...params, queries: arrayParam(c, params, 'queries') },
-    {
-      queries: { schema: v.stringArray(100, 4096), optional: true },
-      search: { schema: v.text(256), optional: true },
-      total: { schema: v.boolean, optional: true },
-    },
-  );
+  const parsed = validate(await readListRequest(c), LIST_SHAPE);
   return { queries: parsed.queries ?? [], search: parsed.search ?? '', total: parsed.total ?? true };
 };
 

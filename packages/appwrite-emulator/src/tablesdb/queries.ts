@@ -1,52 +1,22 @@
 import { formatDate } from '../clock.ts';
 import { AppwriteError } from '../errors.ts';
+import {
+  compare,
+  isQueryShape,
+  FILTER_METHODS as LIST_FILTER_METHODS,
+  MAX_PAGE,
+  parseQuery as parseListQuery,
+  pageValue as parsePageValue,
+  type QueryJson,
+  searchFilter,
+} from '../list-queries.ts';
 import { parseDatetime, STRING_TYPES, valueProblem } from './columns.ts';
 import type { Column, Row, Table } from './model.ts';
 
-export interface ParsedQuery {
-  method: string;
-  attribute?: string;
-  values?: unknown[];
-}
+export type ParsedQuery = QueryJson;
 
 export const queryError = (message: string): AppwriteError =>
   new AppwriteError('general_query_invalid', `Invalid query: ${message}`);
-
-/** Largest `limit` and `offset` Appwrite accepts (`APP_LIMIT_COUNT`), and the cap on `total`. */
-const MAX_PAGE = 5000;
-
-const METHODS = new Set([
-  'equal',
-  'notEqual',
-  'lessThan',
-  'lessThanEqual',
-  'greaterThan',
-  'greaterThanEqual',
-  'between',
-  'notBetween',
-  'contains',
-  'containsAny',
-  'containsAll',
-  'notContains',
-  'startsWith',
-  'notStartsWith',
-  'endsWith',
-  'notEndsWith',
-  'isNull',
-  'isNotNull',
-  'search',
-  'notSearch',
-  'and',
-  'or',
-  'orderAsc',
-  'orderDesc',
-  'orderRandom',
-  'limit',
-  'offset',
-  'cursorAfter',
-  'cursorBefore',
-  'select',
-]);
 
 const NON_FILTERS = new Set([
   'orderAsc',
@@ -58,50 +28,30 @@ const NON_FILTERS = new Set([
   'cursorBefore',
   'select',
 ]);
-const FILTER_METHODS = new Set([...METHODS].filter((method) => !NON_FILTERS.has(method)));
-
-const isQueryShape = (value: unknown): value is ParsedQuery =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as ParsedQuery).method === 'string' &&
-  ((value as ParsedQuery).values === undefined || Array.isArray((value as ParsedQuery).values));
+/** The list routes' filters, and the negated, array and logical ones rows add. */
+const FILTER_METHODS = new Set([
+  ...LIST_FILTER_METHODS,
+  'notBetween',
+  'containsAny',
+  'containsAll',
+  'notContains',
+  'notStartsWith',
+  'notEndsWith',
+  'notSearch',
+  'and',
+  'or',
+]);
+const METHODS = new Set([...FILTER_METHODS, ...NON_FILTERS]);
 
 /** Parses one SDK query string (`{"method","attribute","values"}`); anything else is a 400. */
-export const parseQuery = (raw: string): ParsedQuery => {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw queryError('Syntax error');
-  }
-  if (!isQueryShape(value)) throw queryError('Syntax error');
-  return value;
-};
+export const parseQuery = (raw: string): ParsedQuery => parseListQuery(raw, queryError);
 
 /**
  * The value of a `limit` (1–5000) or `offset` (0–5000) query, null for other methods; an out of
  * range or non-integer value is 400 general_query_invalid.
  */
-export const pageValue = (query: ParsedQuery): number | null => {
-  if (query.method !== 'limit' && query.method !== 'offset') return null;
-  const n = query.values?.[0];
-  const min = query.method === 'limit' ? 1 : 0;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > MAX_PAGE) {
-    throw queryError(
-      `Invalid ${query.method}: Value must be a valid range between ${min} and ${MAX_PAGE.toLocaleString('en-US')}`,
-    );
-  }
-  return n;
-};
-
-type Comparable = string | number | boolean;
-/** Nulls sort first, as in MariaDB. */
-const compare = (a: unknown, b: unknown): number => {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
-  return (a as Comparable) < (b as Comparable) ? -1 : 1;
-};
+export const pageValue = (query: ParsedQuery): number | null =>
+  query.method === 'limit' || query.method === 'offset' ? parsePageValue(query, queryError) : null;
 
 /** A row's value for a column or one of the `$` attributes queries may use. */
 export const attributeValue = (row: Row, attribute: string): unknown => {
@@ -138,30 +88,9 @@ const SYSTEM_COLUMNS: Column[] = (
   updatedAt: 0,
 }));
 
-/** Words of a text, lower-cased, as a fulltext index splits them. */
-const words = (text: string): string[] =>
-  text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter(Boolean);
-
-/**
- * MariaDB boolean-mode fulltext search as Appwrite builds it: special characters become spaces,
- * a quoted term is a phrase, otherwise any word matches and the last one also as a prefix.
- */
-const fulltextMatch = (text: unknown, term: unknown): boolean => {
-  if (typeof text !== 'string' || typeof term !== 'string') return false;
-  const exact = term.length > 1 && term.startsWith('"') && term.endsWith('"');
-  const cleaned = term.replace(/[@+\-*()<>~"]/g, ' ').trim();
-  const haystack = words(text);
-  const needles = words(cleaned);
-  if (needles.length === 0) return false;
-  if (exact) return ` ${haystack.join(' ')} `.includes(` ${needles.join(' ')} `);
-  const last = needles.length - 1;
-  return needles.some((needle, i) =>
-    haystack.some((word) => (i === last ? word.startsWith(needle) : word === needle)),
-  );
-};
+/** MariaDB boolean-mode fulltext search as Appwrite builds it, on string columns only. */
+const fulltextMatch = (text: unknown, term: unknown): boolean =>
+  typeof text === 'string' && typeof term === 'string' && searchFilter(term)(text);
 
 const matches = (query: ParsedQuery, row: Row): boolean => {
   const values = query.values ?? [];

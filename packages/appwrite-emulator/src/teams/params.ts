@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EmulatorEnv } from '../auth.ts';
 import { invalidParam } from '../errors.ts';
 import type { Project } from '../model.ts';
-import { arrayParam, type Params, readParams, v } from '../params.ts';
+import { arrayParam, type Params, readParams } from '../params.ts';
 
 // utopia's Key validator: letters, digits, period, hyphen and underscore, not starting with a special char.
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -37,13 +37,6 @@ export const listParams = async (c: Context<EmulatorEnv>): Promise<Params> => {
   const params = await routeParams(c);
   return { ...params, queries: arrayParam(c, params, 'queries') };
 };
-
-/** Shared shape of list routes. */
-export const LIST_SHAPE = {
-  queries: { schema: v.stringArray(100, 4096), optional: true },
-  search: { schema: v.text(256), optional: true },
-  total: { schema: v.boolean, optional: true },
-} as const;
 
 /** Appwrite's redirect validator: an http(s) URL on one of the project's platform hostnames. */
 export const checkRedirect = (project: Project, name: string, value: string): void => {
