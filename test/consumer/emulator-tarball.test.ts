@@ -1,15 +1,14 @@
 // The emulator's contract with a stranger: its packed tarball, installed into an empty project
 // with only node-appwrite beside it, serves Appwrite from the CLI and from the programmatic API on
 // Node 20, Node 24, Bun and Deno, and its declarations pass the consumer's strict tsc.
-import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/servers.ts';
 import { API_MJS, API_TS } from './emulator-fixtures.ts';
 import { tsconfigFor } from './fixtures.ts';
-import { type CommandResult, run, runOrThrow, startServer, stopAll, systemPath } from './processes.ts';
-import { npmEnv, PINNED_NODE, packWorkspacePackage, rootVersion, runtimesFor } from './workspace.ts';
+import { type CommandResult, run, startServer, stopAll, systemPath } from './processes.ts';
+import { createConsumerProject, PINNED_NODE, runtimesFor } from './workspace.ts';
 
 /** Deno's permissions for the emulator: it listens, reads its environment and seed, writes a CA file. */
 const DENO_ALLOW = ['net', 'env', 'read', 'write', 'sys'];
@@ -28,30 +27,12 @@ let project = '';
 let home = '';
 
 beforeAll(async () => {
-  temp = await mkdtemp(join(tmpdir(), 'appwrite-emulator-consumer-'));
-  project = join(temp, 'project');
-  home = join(temp, 'home');
-  await Promise.all([mkdir(project), mkdir(home)]);
-  const tarball = await packWorkspacePackage('appwrite-emulator', temp);
-  await writeFile(
-    join(project, 'package.json'),
-    `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`,
-  );
-  await runOrThrow(
-    'npm',
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--save-exact',
-      tarball,
-      ...['node-appwrite', 'typescript', '@types/node', 'vitest'].map(
-        (name) => `${name}@${rootVersion(name)}`,
-      ),
-    ],
-    { cwd: project, env: npmEnv(), timeoutMs: 180_000 },
-  );
+  ({ temp, project, home } = await createConsumerProject('appwrite-emulator', [
+    'node-appwrite',
+    'typescript',
+    '@types/node',
+    'vitest',
+  ]));
   // The README's examples, as the installed package ships them.
   const readme = await readFile(join(project, 'node_modules', 'appwrite-emulator', 'README.md'), 'utf8');
   await Promise.all([

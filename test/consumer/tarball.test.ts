@@ -1,5 +1,4 @@
-import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { type AppwriteEmulator, startAppwriteEmulator } from 'appwrite-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,16 +16,15 @@ import {
   type CommandResult,
   type ConsumerServer,
   run,
-  runOrThrow,
   startServer,
   stopAll,
   systemPath,
 } from './processes.ts';
 import {
   BIN,
+  createConsumerProject,
   npmEnv,
   PINNED_NODE,
-  packWorkspacePackage,
   type Runtime,
   rootVersion,
   runtimesFor,
@@ -72,30 +70,10 @@ const signIn = async (endpoint: string, letter: string) => {
 };
 
 beforeAll(async () => {
-  temp = await mkdtemp(join(tmpdir(), 'hono-appwrite-consumer-'));
-  project = join(temp, 'project');
-  home = join(temp, 'home');
-  await Promise.all([mkdir(project), mkdir(home)]);
-
-  const tarball = await packWorkspacePackage('hono-appwrite', temp);
-
-  await writeFile(
-    join(project, 'package.json'),
-    `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`,
-  );
-  await runOrThrow(
-    'npm',
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--save-exact',
-      tarball,
-      ...[...RUNTIME_DEPENDENCIES, ...TYPE_CHECK_DEPENDENCIES].map((name) => `${name}@${rootVersion(name)}`),
-    ],
-    { cwd: project, env: npmEnv(), timeoutMs: 180_000 },
-  );
+  ({ temp, project, home } = await createConsumerProject('hono-appwrite', [
+    ...RUNTIME_DEPENDENCIES,
+    ...TYPE_CHECK_DEPENDENCIES,
+  ]));
 
   await Promise.all([
     writeFile(join(project, 'app.ts'), APP_TS),

@@ -2,7 +2,8 @@
 // versions installed at the repository's root, and the runtimes a stranger runs the result on.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cp, readFile, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findSystemNode, runOrThrow } from './processes.ts';
@@ -45,6 +46,49 @@ export const packWorkspacePackage = async (name: string, destination: string): P
   });
   const { version } = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')) as { version: string };
   return join(destination, `${name}-${version}.tgz`);
+};
+
+/** A stranger's empty project with a workspace package installed from its tarball. */
+export interface ConsumerProject {
+  /** The temporary folder holding everything below; remove it when done. */
+  temp: string;
+  /** The project: its package.json and node_modules. */
+  project: string;
+  /** A stranger's home: runtimes keep their caches there, away from this machine's. */
+  home: string;
+}
+
+/**
+ * Packs `packages/<name>` and installs the tarball into an empty ESM project, together with
+ * `dependencies` at the versions installed at the repository's root.
+ */
+export const createConsumerProject = async (
+  name: string,
+  dependencies: readonly string[],
+): Promise<ConsumerProject> => {
+  const temp = await mkdtemp(join(tmpdir(), `${name}-consumer-`));
+  const project = join(temp, 'project');
+  const home = join(temp, 'home');
+  await Promise.all([mkdir(project), mkdir(home)]);
+  const tarball = await packWorkspacePackage(name, temp);
+  await writeFile(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  await runOrThrow(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--save-exact',
+      tarball,
+      ...dependencies.map((dependency) => `${dependency}@${rootVersion(dependency)}`),
+    ],
+    { cwd: project, env: npmEnv(), timeoutMs: 180_000 },
+  );
+  return { temp, project, home };
 };
 
 /** A runtime a consumer's program runs on; `skip` says why it cannot run on this machine. */

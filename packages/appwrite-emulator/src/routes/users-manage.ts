@@ -139,7 +139,7 @@ export const usersManageRoutes = new Hono<EmulatorEnv>()
     ).toLowerCase();
     const now = emulator.clock.now();
     // Every address already in use has an email target, so Appwrite's target lookup answers
-    // first: even the user's own current address is a 409 user_target_already_exists.
+    // first: even the user's own current address answers user_target_already_exists (409).
     if (email !== '') {
       const taken = [...project.users.values()].some((other) =>
         other.targets.some((target) => target.identifier === email),
