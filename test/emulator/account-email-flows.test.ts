@@ -164,6 +164,22 @@ describe('emulator account email flows (node-appwrite)', () => {
       );
     });
 
+    it('lets only one of two simultaneous resets use the same secret', async () => {
+      const guest = new Account(t.guest());
+      await guest.createRecovery({ email: 'user-a@example.com', url: 'http://localhost/recovery' });
+      const { secret = '' } = linkParams((await lastEmail()).html);
+      const outcomes = await Promise.allSettled([
+        guest.updateRecovery({ userId: 'user-a', secret, password: 'first-new-password' }),
+        guest.updateRecovery({ userId: 'user-a', secret, password: 'second-new-password' }),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+      expect((refused as PromiseRejectedResult).reason).toMatchObject({
+        code: 401,
+        type: 'user_invalid_token',
+      });
+    });
+
     it('returns 404 user_not_found for an unknown email and 400 for a foreign URL', async () => {
       const guest = new Account(t.guest());
       await expectAppwriteError(

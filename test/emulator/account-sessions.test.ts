@@ -25,6 +25,12 @@ describe('emulator account sessions (node-appwrite)', () => {
       body: JSON.stringify(body),
     });
 
+  it('records a session for a very long user agent without stalling (the first 512 characters are parsed)', async () => {
+    const crafted = `Mozilla/5.0 (${' '.repeat(15_000)})`;
+    const response = await post('/account/sessions/anonymous', {}, { 'user-agent': crafted });
+    expect(response.status).toBe(201);
+  });
+
   describe('route aliases', () => {
     it('POST /v1/account/sessions creates an email session like /account/sessions/email', async () => {
       const response = await post('/account/sessions', {

@@ -122,6 +122,24 @@ describe.each(PROTOCOLS)('emulator JWTs and TablesDB over %s (node-appwrite)', (
       });
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ code: 403, type: 'user_jwt_and_cookie_set' });
+      // The session is checked first, before the JWT is read: a forged JWT is still the 403.
+      const forged = await t.raw('/account', {
+        headers: {
+          'x-appwrite-jwt': `${jwt}x`,
+          cookie: `a_session_demo=${encodeURIComponent(session.secret)}`,
+        },
+      });
+      expect(forged.status).toBe(403);
+    });
+
+    it('ignores a session credential that does not verify, and serves the JWT', async () => {
+      const { jwt } = await t.jwtFor('a');
+      const stale = Buffer.from(JSON.stringify({ id: 'user-a', secret: 'stale' })).toString('base64');
+      const response = await t.raw('/account', {
+        headers: { 'x-appwrite-jwt': jwt, 'x-appwrite-session': stale },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ $id: 'user-a' });
     });
 
     it('cannot resolve `current` (404) but can delete its own session by id', async () => {

@@ -268,6 +268,32 @@ describe('emulator TablesDB databases, tables, columns and indexes (node-appwrit
     expect((await db().getRow({ ...ids, rowId: 'r1' })).stock).toBe(3);
   });
 
+  it('reads row data by own keys only: a column named like an Object.prototype member works', async () => {
+    await setup();
+    const ids = { databaseId: 'shop', tableId: 'items' };
+    await db().createStringColumn({ ...ids, key: 'valueOf', size: 20, required: false });
+    await db().createStringColumn({ ...ids, key: 'title', size: 20, required: false });
+    const row = await db().createRow({ ...ids, rowId: 'r1', data: { title: 'a' } });
+    expect(row).toMatchObject({ title: 'a', valueOf: null });
+  });
+
+  it('pages after a cursor the filters exclude, by its place in the whole list', async () => {
+    await setup();
+    const ids = { databaseId: 'shop', tableId: 'items' };
+    for (const key of ['a', 'b', 'c', 'd'])
+      await db().createStringColumn({ ...ids, key, size: 8, required: false });
+    const after = await db().listColumns({
+      ...ids,
+      queries: [Query.notEqual('key', 'b'), Query.cursorAfter('b')],
+    });
+    expect(after.columns.map((column) => column.key)).toEqual(['c', 'd']);
+    const before = await db().listColumns({
+      ...ids,
+      queries: [Query.notEqual('key', 'b'), Query.cursorBefore('b')],
+    });
+    expect(before.columns.map((column) => column.key)).toEqual(['a']);
+  });
+
   it('creates key, unique and fulltext indexes with the processing → available lifecycle', async () => {
     await setup();
     const ids = { databaseId: 'shop', tableId: 'items' };

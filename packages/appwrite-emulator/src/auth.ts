@@ -189,8 +189,9 @@ export const resolveCaller = createMiddleware<EmulatorEnv>(async function resolv
 
   const jwt = c.req.header('x-appwrite-jwt');
   if (jwt) {
+    // As Appwrite: only a session that verified conflicts with a JWT, and before the JWT is read.
+    if (caller.kind === 'user') throw new AppwriteError('user_jwt_and_cookie_set');
     const claims = await verifyJwt(emulator.jwtSecret, jwt, now);
-    if (store) throw new AppwriteError('user_jwt_and_cookie_set');
     const user = typeof claims.userId === 'string' ? project.users.get(claims.userId) : undefined;
     const sessionId = typeof claims.sessionId === 'string' ? claims.sessionId : '';
     // A JWT bound to a session that no longer exists silently makes the caller a guest.

@@ -74,8 +74,9 @@ export interface SessionDetails {
 }
 
 /**
- * Creates and stores a session for `user` and, unless `cookies` is false, sets both cookies (and
- * `X-Fallback-Cookies` for server-to-server calls). Returns the session and the cookie value.
+ * Creates and stores a session for `user`, deleting the oldest beyond the project's `maxSessions`,
+ * and, unless `cookies` is false, sets both cookies (and `X-Fallback-Cookies` for server-to-server
+ * calls). Returns the session and the cookie value.
  */
 export const openSession = (
   c: Context<EmulatorEnv>,
@@ -100,6 +101,7 @@ export const openSession = (
     factors: details.factors,
   };
   user.sessions.push(session);
+  while (user.sessions.length > project.auth.maxSessions) user.sessions.shift();
   const encoded = encodeStore({ id: user.id, secret });
   if (cookies) setSessionCookies(c, encoded, session.expire);
   return { session, encoded };
@@ -108,7 +110,6 @@ export const openSession = (
 /**
  * Creates a session for `user` and answers 201 with the Session model, both cookies and (for
  * server-to-server calls) `X-Fallback-Cookies`. `secret` is only filled for API-key callers.
- * The oldest sessions beyond the project's `maxSessions` are deleted.
  */
 export const createSessionResponse = (
   c: Context<EmulatorEnv>,
@@ -117,7 +118,6 @@ export const createSessionResponse = (
   options: { cookies?: boolean } = {},
 ): Response => {
   const { session, encoded } = openSession(c, user, details, options.cookies !== false);
-  while (user.sessions.length > c.var.project.auth.maxSessions) user.sessions.shift();
   user.accessedAt = session.createdAt;
   return c.json(
     sessionModel(session, { current: true, secret: c.var.caller.kind === 'key' ? encoded : '' }),

@@ -45,6 +45,8 @@ export interface UserAgentInfo {
 let detector: Detector | undefined;
 const cache = new Map<string, UserAgentInfo>();
 const CACHE_LIMIT = 500;
+/** How much of a user agent is parsed. */
+const MAX_PARSED_LENGTH = 512;
 
 /**
  * Matomo DeviceDetector's default version truncation (`VERSION_TRUNCATION_MINOR`), which Appwrite's
@@ -53,7 +55,10 @@ const CACHE_LIMIT = 500;
 export const truncateVersion = (version: string): string => version.split('.').slice(0, 2).join('.');
 
 /** Parses a user agent into Appwrite's session fields; empty strings where nothing is known. */
-export const parseUserAgent = (userAgent: string): UserAgentInfo => {
+export const parseUserAgent = (fullUserAgent: string): UserAgentInfo => {
+  // The detector's regexes backtrack for seconds on a long crafted agent, blocking every request;
+  // real agents are far shorter than this.
+  const userAgent = fullUserAgent.slice(0, MAX_PARSED_LENGTH);
   const cached = cache.get(userAgent);
   if (cached) return cached;
   detector ??= new DeviceDetector({ deviceIndexes: true, clientIndexes: true, osIndexes: true });

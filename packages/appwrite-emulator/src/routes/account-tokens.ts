@@ -200,11 +200,13 @@ export const accountTokenRoutes = new Hono<EmulatorEnv>()
     const token = verifyToken(user, params.secret, now, ['recovery']);
     if (!token) throw new AppwriteError('user_invalid_token');
     await checkPasswordPolicy(project, user, params.password);
+    // Another request with the same secret may have used it while the policy check awaited.
+    if (!user.tokens.includes(token)) throw new AppwriteError('user_invalid_token');
+    consumeToken(user, token);
     await storePassword(project, user, params.password, now);
     // The link reached the user's inbox, which proves the address.
     user.emailVerification = true;
     user.updatedAt = now;
-    consumeToken(user, token);
     return c.json(tokenResponse(c, { token, secret: '' }));
   })
   .post('/account/tokens/magic-url', magicUrlGuard, createMagicUrlToken)

@@ -230,15 +230,18 @@ export const listWithQueries = <T>(
         throw queryError(`Invalid query method: ${query.method}`);
     }
   }
-  const matched = items.filter((item) => filters.every((filter) => filter(item)));
-  for (const { attribute, direction } of [...orders].reverse()) {
-    if (!attribute) continue;
-    matched.sort((a, b) => {
-      const x = read(a, attribute) as string;
-      const y = read(b, attribute) as string;
-      return x === y ? 0 : (x < y ? -1 : 1) * direction;
-    });
-  }
+  const ordered = (list: T[]): T[] => {
+    for (const { attribute, direction } of [...orders].reverse()) {
+      if (!attribute) continue;
+      list.sort((a, b) => {
+        const x = read(a, attribute) as string;
+        const y = read(b, attribute) as string;
+        return x === y ? 0 : (x < y ? -1 : 1) * direction;
+      });
+    }
+    return list;
+  };
+  const matched = ordered(items.filter((item) => filters.every((filter) => filter(item))));
   let window = matched;
   if (cursor) {
     const position = items.findIndex((item) => idOf(item) === cursor?.id);
@@ -247,8 +250,13 @@ export const listWithQueries = <T>(
         'general_cursor_not_found',
         `${kind} '${cursor.id}' for the 'cursor' value not found.`,
       );
-    const at = matched.findIndex((item) => idOf(item) === cursor?.id);
-    window = cursor.after ? matched.slice(at + 1) : matched.slice(0, Math.max(0, at));
+    // The cursor's place in the whole ordered list, so a cursor the filters exclude still counts.
+    const rank = new Map(ordered([...items]).map((item, index) => [item, index]));
+    const cursorRank = rank.get(items[position] as T) ?? -1;
+    window = matched.filter((item) => {
+      const itemRank = rank.get(item) ?? -1;
+      return cursor?.after ? itemRank > cursorRank : itemRank < cursorRank;
+    });
   }
   return { total: matched.length, page: slicePage(window, offset, limit, cursor !== null && !cursor.after) };
 };

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { type EmulatorEnv, guard } from '../auth.ts';
 import { formatDate } from '../clock.ts';
-import { hashPassword, randomHex, sha256, uniqueId } from '../crypto.ts';
+import { digestEquals, hashPassword, randomHex, sha256, uniqueId } from '../crypto.ts';
 import { AppwriteError } from '../errors.ts';
 import { type ListSchema, runList } from '../list-queries.ts';
 import { addUser, emailTargets, newUser, type User } from '../model.ts';
@@ -240,7 +240,7 @@ export const membershipRoutes = new Hono<EmulatorEnv>()
     if (!team) throw new AppwriteError('team_not_found');
     const { membership } = found;
     if (found.team !== team) throw new AppwriteError('team_membership_mismatch');
-    if (!membership.secretHash || sha256(params.secret) !== membership.secretHash) {
+    if (!membership.secretHash || !digestEquals(sha256(params.secret), membership.secretHash)) {
       throw new AppwriteError('team_invalid_secret');
     }
     const sessionUser = caller.kind === 'user' ? caller.user : null;

@@ -46,7 +46,7 @@ export const validateRowData = (table: Table, data: Record<string, unknown>): Re
   }
   const stored: Record<string, unknown> = {};
   for (const column of table.columns) {
-    let value = data[column.key];
+    let value = Object.hasOwn(data, column.key) ? data[column.key] : undefined;
     if (value === undefined) value = column.default ?? null;
     if (value === null) {
       if (column.required) throw invalidStructure(`Missing required attribute "${column.key}"`);
