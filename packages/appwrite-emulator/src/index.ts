@@ -1,6 +1,7 @@
 /**
- * The local Appwrite emulator: Appwrite 1.9's REST API for accounts, sessions, JWTs, OAuth2
- * tokens, users and TablesDB rows, in memory, for offline development and hermetic tests.
+ * appwrite-emulator: Appwrite 1.9's REST API for Account, Users, Teams and TablesDB, in memory,
+ * for hermetic tests and offline development. `startAppwriteEmulator` serves it on 127.0.0.1;
+ * `createEmulatorApp` is the same API as a Hono app for in-process requests.
  */
 export { createEmulatorApp } from './app.ts';
 export { AdjustableClock, type Clock, systemClock } from './clock.ts';
