@@ -342,7 +342,12 @@ describe('emulator Teams API: memberships (node-appwrite)', () => {
         (await owner.listMemberships({ teamId: 'club', queries, search })).memberships.map((m) => m.$id);
       expect(await ids([Query.equal('confirm', true)])).toEqual([own?.$id]);
       expect(await ids([Query.equal('confirm', false)])).toEqual([invited.$id]);
-      expect(await ids([Query.limit(0)])).toEqual([]);
+      // Teams lists check their queries with the same validator as Users: no limit below 1.
+      const refused = await expectAppwriteError(ids([Query.limit(0)]), 400, 'general_argument_invalid');
+      expect(refused.message).toBe(
+        'Invalid `queries` param: Invalid query: Invalid limit: Value must be a valid range between 1 and 5,000',
+      );
+      await expectAppwriteError(ids([Query.select(['$id'])]), 400, 'general_argument_invalid');
       expect(await ids([Query.offset(1)])).toEqual([invited.$id]);
       expect(await ids([Query.cursorAfter(own?.$id ?? '')])).toEqual([invited.$id]);
       expect(await ids([], 'user-a')).toEqual([own?.$id]);

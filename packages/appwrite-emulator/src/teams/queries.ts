@@ -1,5 +1,5 @@
 /** How the Teams routes read list queries where they differ from the Users routes' (see ListRules). */
-import { type ListRules, MAX_PAGE } from '../list-queries.ts';
+import type { ListRules } from '../list-queries.ts';
 
 /**
  * Appwrite's full-text `search` as MariaDB runs it in boolean mode: the term's words, the last one
@@ -27,10 +27,6 @@ const searchMatch =
   };
 
 export const TEAM_LIST_RULES: Partial<ListRules> = {
-  searchQueries: false,
-  ignoredMethods: ['select'],
-  limitMin: 0,
-  pageRange: (method) => `${method === 'limit' ? 'Limit' : 'Offset'} must be between 0 and ${MAX_PAGE}`,
   emptyCursor: 'Cursor must contain at least one value',
   cursorAmongMatches: true,
   searchMatch,
