@@ -3,7 +3,7 @@
 
 import { Account, ID } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, cookiesOf, expectAppwriteError, PROJECT, useEmulator } from './helpers.ts';
+import { cookiesOf, expectAppwriteError, PROJECT, useEmulator } from './helpers.ts';
 import { expectModel } from './openapi-models.ts';
 
 describe('emulator account profile (node-appwrite)', () => {
@@ -12,16 +12,6 @@ describe('emulator account profile (node-appwrite)', () => {
     const session = await t.login(letter);
     return { session, account: new Account(t.withSession(session.secret)) };
   };
-  const setAuth = (settings: Record<string, unknown>) =>
-    fetch(`${t.running().origin}/_emulator/projects/${PROJECT}/auth`, {
-      method: 'PATCH',
-      headers: {
-        'content-type': 'application/json',
-        'x-appwrite-project': PROJECT,
-        'x-appwrite-key': API_KEY,
-      },
-      body: JSON.stringify(settings),
-    });
 
   describe('PATCH /v1/account/name', () => {
     it('renames the account (200 user model)', async () => {
@@ -123,7 +113,7 @@ describe('emulator account profile (node-appwrite)', () => {
     });
 
     it('keeps the other sessions when the project turns invalidateSessions off', async () => {
-      expect((await setAuth({ invalidateSessions: false })).status).toBe(200);
+      expect((await t.setAuth({ invalidateSessions: false })).status).toBe(200);
       const { account } = await accountOf();
       const other = await t.login();
       await account.updatePassword({ password: 'new-password', oldPassword: 'password-a' });

@@ -3,21 +3,11 @@
 
 import { Account } from 'node-appwrite';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, DESKTOP_CHROME, expectAppwriteError, PROJECT, useEmulator } from './helpers.ts';
+import { DESKTOP_CHROME, expectAppwriteError, PROJECT, useEmulator } from './helpers.ts';
 import { expectModel } from './openapi-models.ts';
 
 describe('emulator account sessions (node-appwrite)', () => {
   const t = useEmulator('http');
-  const setAuth = (settings: Record<string, unknown>) =>
-    fetch(`${t.running().origin}/_emulator/projects/${PROJECT}/auth`, {
-      method: 'PATCH',
-      headers: {
-        'content-type': 'application/json',
-        'x-appwrite-project': PROJECT,
-        'x-appwrite-key': API_KEY,
-      },
-      body: JSON.stringify(settings),
-    });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     t.raw(path, {
       method: 'POST',
@@ -150,7 +140,7 @@ describe('emulator account sessions (node-appwrite)', () => {
 
   describe('project settings', () => {
     it('keeps at most maxSessions sessions per user, deleting the oldest', async () => {
-      expect((await setAuth({ maxSessions: 2 })).status).toBe(200);
+      expect((await t.setAuth({ maxSessions: 2 })).status).toBe(200);
       const first = await t.login();
       const second = await t.login();
       const third = await t.login();
@@ -164,7 +154,7 @@ describe('emulator account sessions (node-appwrite)', () => {
     });
 
     it('gives new sessions the project duration', async () => {
-      expect((await setAuth({ duration: 60 })).status).toBe(200);
+      expect((await t.setAuth({ duration: 60 })).status).toBe(200);
       const session = await t.login();
       expect(Date.parse(session.expire) - Date.parse(session.$createdAt)).toBe(60_000);
       t.running().advanceClock(61);

@@ -61,6 +61,18 @@ export const useEmulator = (protocol: Protocol, options: AppwriteEmulatorOptions
       const session = await login(letter);
       return { ...(await new Account(withSession(session.secret)).createJWT()), session };
     },
+    /** Changes the demo project's auth settings through the control API (a partial `AuthSettings`). */
+    setAuth(settings: Record<string, unknown>) {
+      return fetch(`${running().origin}/_emulator/projects/${PROJECT}/auth`, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json',
+          'x-appwrite-project': PROJECT,
+          'x-appwrite-key': API_KEY,
+        },
+        body: JSON.stringify(settings),
+      });
+    },
     /** A plain HTTP request to the emulator's API with the project header set. */
     raw(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
       return fetch(`${running().endpoint}${path}`, {
